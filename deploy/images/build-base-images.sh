@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Builds the base images the project needs from Debian packages, for machines that
+# cannot pull from a registry: a minimal Debian rootfs (debootstrap) + apt packages,
+# imported with `docker import`. Images that already exist are left alone.
+#
+#   local/jre:21         OpenJDK 21 JRE + curl + the Consul binary (the web image's base)
+#   local/consul:1.8.7   Consul servers (swarm stack) and the Testcontainers tests
+#   local/haproxy:3.0    HAProxy 3.0 + the Consul binary (local agent for DNS)
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+
+usage() {
+  cat <<USAGE
+usage: $0 [--force] [IMAGE...]
+  Builds the missing local base images (all by default: jre consul haproxy).
+  --force   rebuild even if the image exists
+USAGE
+}
+
+SUITE=trixie                       # jre 21 and haproxy 3.0 come from trixie
+CONSUL_SUITE=bullseye              # the last Debian release that packages consul (1.8.7)
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+CACHE=${BASE_IMAGE_CACHE:-/var/cache/swarmweb}
+JRE_IMAGE=local/jre:21
+CONSUL_IMAGE=local/consul:1.8.7
+HAPROXY_IMAGE=local/haproxy:3.0
+
+ensure_host_tools() {
+  command -v debootstrap >/dev/null || { log "installing debootstrap"; apt_get update >/dev/null; apt_get install debootstrap >/dev/null; }
+}
+
+# A minbase rootfs tarball, made once and reused by every image.
+minbase_tarball() {
+  local tarball=$CACHE/$SUITE-minbase.tar
+  if [[ ! -s $tarball ]]; then
+    log "debootstrap $SUITE minbase (once, ~30 s)"
+    local dir; dir=$(mktemp -d)
+    debootstrap --variant=minbase "$SUITE" "$dir" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 \
+      || die "debootstrap failed, see $CACHE/debootstrap.log"
+    tar -C "$dir" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    rm -rf "$dir"
+  fi
+  echo "$tarball"
+}
+
+# The consul binary from Debian bullseye's package, fetched with a private apt
+# configuration so the machine's own sources are never touched.
+consul_binary() {
+  local bin=$CACHE/consul
+  if [[ ! -x $bin ]]; then
+    log "fetching consul from Debian $CONSUL_SUITE"
+    local apt; apt=$(mktemp -d)
+    mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+    echo "deb $MIRROR $CONSUL_SUITE main" >"$apt/sources.list"
+    local opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+                -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
+    apt_get "${opts[@]}" update >/dev/null
+    (cd "$apt" && apt_get "${opts[@]}" download consul >/dev/null)
+    dpkg -x "$apt"/consul_*.deb "$apt/root"
+    install -m 0755 "$apt/root/usr/bin/consul" "$bin"
+    rm -rf "$apt"
+  fi
+  echo "$bin"
+}
+
+# new_rootfs DIR PACKAGES...: minbase + packages, without docs, man pages and apt lists.
+new_rootfs() {
+  local dir=$1; shift
+  tar -C "$dir" -xf "$(minbase_tarball)"
+  cat >"$dir/etc/dpkg/dpkg.cfg.d/01-slim" <<'SLIM'
+path-exclude=/usr/share/doc/*
+path-exclude=/usr/share/man/*
+path-exclude=/usr/share/locale/*
+path-exclude=/usr/share/info/*
+SLIM
+  mount -t proc proc "$dir/proc"     # the JRE's post-install needs /proc
+  trap "umount '$dir/proc' 2>/dev/null || true" RETURN
+  chroot "$dir" apt-get -q update >/dev/null
+  DEBIAN_FRONTEND=noninteractive chroot "$dir" apt-get -q -y install --no-install-recommends "$@" >"$CACHE/apt-$(basename "$dir").log" 2>&1 \
+    || die "apt-get install $* failed in the image rootfs, see $CACHE/apt-$(basename "$dir").log"
+  chroot "$dir" apt-get clean
+  rm -rf "$dir"/var/lib/apt/lists/* "$dir"/var/cache/apt/* "$dir"/var/log/* "$dir"/tmp/*
+}
+
+# import DIR IMAGE CHANGES...: one-layer image from the rootfs.
+import_rootfs() {
+  local dir=$1 image=$2; shift 2
+  local changes=() c
+  for c in "$@"; do changes+=(--change "$c"); done
+  tar --numeric-owner -C "$dir" -c . | docker import "${changes[@]}" - "$image" >/dev/null
+  log "built $image ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%d MB", $1/1e6}'))"
+}
+
+add_consul() {
+  local dir=$1
+  install -m 0755 "$(consul_binary)" "$dir/usr/local/bin/consul"
+  install -m 0755 "$REPO_ROOT/consul/with-consul-agent" "$dir/usr/local/bin/with-consul-agent"
+}
+
+build_jre() {
+  local dir; dir=$(mktemp -d -p "$CACHE")
+  new_rootfs "$dir" openjdk-21-jre-headless curl ca-certificates
+  add_consul "$dir"
+  # The service runs as this non-root user (uid 1000); the agent's data dir is its own.
+  chroot "$dir" useradd --uid 1000 --user-group --create-home --home-dir /home/web web
+  install -d -o 1000 -g 1000 "$dir/consul/data"
+  import_rootfs "$dir" "$JRE_IMAGE" \
+    'ENV JAVA_HOME=/usr/lib/jvm/java-21-openjdk-amd64' \
+    'ENV PATH=/usr/lib/jvm/java-21-openjdk-amd64/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    'ENV LANG=C.UTF-8' \
+    'USER web'
+  rm -rf "$dir"
+}
+
+build_consul() {
+  local dir; dir=$(mktemp -d -p "$CACHE")
+  new_rootfs "$dir" curl ca-certificates
+  install -m 0755 "$(consul_binary)" "$dir/usr/local/bin/consul"
+  chroot "$dir" useradd --uid 1000 --user-group --no-create-home --home-dir /consul consul
+  install -d -o 1000 -g 1000 "$dir/consul" "$dir/consul/data" "$dir/consul/config"
+  # The entrypoint is the binary itself, as Testcontainers' ConsulContainer expects.
+  import_rootfs "$dir" "$CONSUL_IMAGE" \
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    'USER consul' 'WORKDIR /consul' \
+    'EXPOSE 8300 8301 8301/udp 8302 8302/udp 8500 8600 8600/udp' \
+    'ENTRYPOINT ["/usr/local/bin/consul"]' 'CMD ["agent", "-dev", "-client", "0.0.0.0"]'
+  rm -rf "$dir"
+}
+
+build_haproxy() {
+  local dir; dir=$(mktemp -d -p "$CACHE")
+  new_rootfs "$dir" haproxy curl ca-certificates
+  add_consul "$dir"
+  local uid; uid=$(chroot "$dir" id -u haproxy)
+  install -d -o "$uid" -g "$uid" "$dir/consul/data" "$dir/run/haproxy"
+  import_rootfs "$dir" "$HAPROXY_IMAGE" \
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    "USER $uid" \
+    'ENTRYPOINT ["/usr/local/bin/with-consul-agent"]' \
+    'CMD ["haproxy", "-W", "-db", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]'
+  rm -rf "$dir"
+}
+
+main() {
+  local force=false images=()
+  while (($#)); do
+    case $1 in
+      --force) force=true ;;
+      -h|--help) usage; exit 0 ;;
+      jre|consul|haproxy) images+=("$1") ;;
+      *) usage >&2; die "unknown argument: $1" ;;
+    esac
+    shift
+  done
+  ((${#images[@]})) || images=(jre consul haproxy)
+  [[ $EUID -eq 0 ]] || die "building base images needs root (debootstrap, chroot)"
+  mkdir -p "$CACHE"
+  ensure_host_tools
+  local name image
+  for name in "${images[@]}"; do
+    image=$(case $name in jre) echo "$JRE_IMAGE";; consul) echo "$CONSUL_IMAGE";; haproxy) echo "$HAPROXY_IMAGE";; esac)
+    if ! $force && docker image inspect "$image" >/dev/null 2>&1; then
+      log "$image present"
+      continue
+    fi
+    log "building $image"
+    "build_$name"
+  done
+}
+
+main "$@"

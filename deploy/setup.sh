@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Prepares this machine to build, run and test the system. Idempotent: every step
+# checks first and does nothing when its result is already there.
+#
+#   1. a Docker engine that answers (installs Debian's docker.io and starts dockerd if needed)
+#   2. a single-node swarm
+#   3. the base images built from Debian packages (no registry needed)
+#   4. host tools the tests and benchmarks use (wrk)
+#   5. the service image, built by Jib into the local daemon (web:<version>, web:latest)
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+usage() {
+  cat <<USAGE
+usage: $0 [--no-image]
+  Sets up the Docker engine, swarm, base images, test tools and the service image.
+  --no-image   skip building the service image (step 5)
+USAGE
+}
+
+DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
+
+ensure_engine() {
+  if docker info >/dev/null 2>&1; then
+    log "Docker engine answers"
+    return
+  fi
+  if ! command -v dockerd >/dev/null; then
+    log "installing the Docker engine (Debian docker.io)"
+    apt_get update >/dev/null
+    apt_get install docker.io >/dev/null || die "apt-get install docker.io failed"
+  fi
+  log "starting dockerd (log: $DOCKERD_LOG)"
+  # setsid: the engine must outlive this script and the shell that ran it.
+  setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  wait_for 60 "dockerd to answer (see $DOCKERD_LOG)" docker info
+  log "Docker engine $(docker version -f '{{.Server.Version}}') is up"
+}
+
+ensure_swarm() {
+  if [[ $(docker info -f '{{.Swarm.LocalNodeState}}') == active ]]; then
+    log "swarm is active"
+    return
+  fi
+  log "initialising a single-node swarm"
+  docker swarm init --advertise-addr 127.0.0.1 >/dev/null || die "docker swarm init failed"
+}
+
+ensure_tools() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v jq >/dev/null || missing+=(jq)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    apt_get update >/dev/null
+    apt_get install "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+  fi
+}
+
+build_service_image() {
+  log "building the service image with Jib (web:latest)"
+  "$REPO_ROOT/deploy/build-image.sh"
+}
+
+main() {
+  local image=true
+  while (($#)); do
+    case $1 in
+      --no-image) image=false ;;
+      -h|--help) usage; exit 0 ;;
+      *) usage >&2; die "unknown argument: $1" ;;
+    esac
+    shift
+  done
+  [[ $EUID -eq 0 ]] || die "run as root: it installs packages and starts dockerd"
+  ensure_engine
+  ensure_swarm
+  ensure_tools
+  "$REPO_ROOT/deploy/images/build-base-images.sh"
+  if $image; then build_service_image; fi
+  log "setup done"
+}
+
+main "$@"

@@ -1,0 +1,75 @@
+package org.example.web.discovery;
+
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.cloud.consul.ConsulClient;
+import org.springframework.cloud.consul.model.http.agent.Service;
+import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
+import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps the instance registered with its Consul agent. Spring Cloud Consul registers once, when
+ * the web server starts, and only logs a warning when the agent does not answer (fail-fast off);
+ * its re-register-on-failure applies to TTL checks only. So when Consul comes up after the service,
+ * or the agent restarts and forgets its services, nothing would register again. This asks the
+ * agent every {@code app.discovery.reregister-interval} whether it still holds the registration
+ * and, if not, registers it through the library's own {@link ConsulServiceRegistry}.
+ */
+@Component
+class RegistrationWatchdog {
+
+	private static final Logger log = LoggerFactory.getLogger(RegistrationWatchdog.class);
+
+	private final ConsulClient consul;
+
+	private final ConsulServiceRegistry registry;
+
+	private final ConsulAutoRegistration registration;
+
+	private volatile boolean active = true;
+
+	private volatile boolean agentReachable = true;
+
+	RegistrationWatchdog(ConsulClient consul, ConsulServiceRegistry registry, ConsulAutoRegistration registration) {
+		this.consul = consul;
+		this.registry = registry;
+		this.registration = registration;
+	}
+
+	@Scheduled(initialDelayString = "${app.discovery.reregister-interval}",
+			fixedDelayString = "${app.discovery.reregister-interval}")
+	void ensureRegistered() {
+		// No port yet: the web server has not started, Spring Cloud Consul has not registered yet.
+		if (!this.active || this.registration.getService().getPort() == null) {
+			return;
+		}
+		try {
+			Map<String, Service> services = this.consul.getAgentServices().getBody();
+			if (!this.agentReachable) {
+				log.info("Consul agent answers again");
+				this.agentReachable = true;
+			}
+			if (services == null || !services.containsKey(this.registration.getInstanceId())) {
+				log.info("Consul agent does not hold {}: registering", this.registration.getInstanceId());
+				this.registry.register(this.registration);
+			}
+		}
+		catch (RuntimeException ex) {
+			if (this.agentReachable) {
+				log.warn("Consul agent not reachable ({}); retrying every interval", ex.getMessage());
+				this.agentReachable = false;
+			}
+		}
+	}
+
+	/** Stops re-registering: the instance is leaving. */
+	void stop() {
+		this.active = false;
+	}
+
+}
