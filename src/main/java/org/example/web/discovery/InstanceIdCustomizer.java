@@ -5,7 +5,7 @@ import java.net.UnknownHostException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
+import org.springframework.cloud.consul.serviceregistry.ConsulRegistration;
 import org.springframework.cloud.consul.serviceregistry.ConsulRegistrationCustomizer;
 import org.springframework.stereotype.Component;
 
@@ -26,7 +26,7 @@ class InstanceIdCustomizer implements ConsulRegistrationCustomizer {
 	}
 
 	@Override
-	public void customize(ConsulAutoRegistration registration) {
+	public void customize(ConsulRegistration registration) {
 		registration.getService().setId(this.instanceId);
 	}
 

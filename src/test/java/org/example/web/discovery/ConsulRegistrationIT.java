@@ -1,0 +1,124 @@
+package org.example.web.discovery;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Registration of real service instances with a real Consul 1.8.7 agent. */
+class ConsulRegistrationIT {
+
+	static final LocalConsul consul = new LocalConsul();
+
+	@BeforeAll
+	static void startConsul() {
+		consul.start();
+	}
+
+	@AfterAll
+	static void stopConsul() {
+		consul.stop();
+	}
+
+	@Test
+	void registersWithItsIdAddressPortAndReadinessCheck() throws Exception {
+		try (WebInstance web = WebInstance.start(consul.httpPort())) {
+			await().atMost(Duration.ofSeconds(15)).until(() -> registered(web));
+			JsonNode service = consul.get("/v1/agent/services").get(web.instanceId());
+			assertThat(service.get("Service").asString()).isEqualTo("web");
+			assertThat(service.get("Address").asString()).isEqualTo(web.address());
+			assertThat(service.get("Port").asInt()).isEqualTo(web.port());
+			assertThat(service.get("Meta").get("version").asString()).isEqualTo("1.0.0");
+			assertThat(service.get("Tags").toString()).contains("version=1.0.0");
+
+			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+				JsonNode check = check(web);
+				assertThat(check.get("Status").asString()).isEqualTo("passing");
+				assertThat(check.get("Output").asString())
+					.contains(web.address() + ":" + web.managementPort() + "/actuator/health/readiness");
+			});
+
+			List<Record> srv = consul.srv("web.service.consul.");
+			assertThat(srv).singleElement().isInstanceOf(SRVRecord.class);
+			SRVRecord record = (SRVRecord) srv.get(0);
+			assertThat(record.getPort()).isEqualTo(web.port());
+			assertThat(addressOf(record)).isEqualTo(web.address());
+		}
+	}
+
+	@Test
+	void twoInstancesGetTwoRegistrations() throws Exception {
+		try (WebInstance first = WebInstance.start(consul.httpPort());
+				WebInstance second = WebInstance.start(consul.httpPort())) {
+			assertThat(first.instanceId()).isNotEqualTo(second.instanceId());
+			await().atMost(Duration.ofSeconds(15)).until(() -> passingInstances() == 2);
+			assertThat(consul.srv("web.service.consul."))
+				.extracting((r) -> ((SRVRecord) r).getPort())
+				.containsExactlyInAnyOrder(first.port(), second.port());
+		}
+	}
+
+	@Test
+	void deregistersBeforeTheWebServerStopsAccepting() throws Exception {
+		WebInstance web = WebInstance.start(consul.httpPort());
+		await().atMost(Duration.ofSeconds(15)).until(() -> registered(web));
+		long started = System.nanoTime();
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(web::close);
+
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> !registered(web));
+		// The moment Consul no longer lists it, the instance still serves, and says it is not ready.
+		int statusWhenDeregistered = web.get("/status");
+		int readinessWhenDeregistered = web.getManagement("/actuator/health/readiness");
+
+		closing.get(30, TimeUnit.SECONDS);
+		long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+		assertThat(statusWhenDeregistered).isEqualTo(200);
+		assertThat(readinessWhenDeregistered).isEqualTo(503);
+		assertThat(web.get("/status")).as("refused once stopped").isEqualTo(-1);
+		assertThat(stopMillis).as("stop took the drain period (2 s) at least").isGreaterThanOrEqualTo(2000);
+	}
+
+	private static boolean registered(WebInstance web) {
+		return consul.get("/v1/agent/services").has(web.instanceId());
+	}
+
+	private static JsonNode check(WebInstance web) {
+		for (JsonNode check : consul.get("/v1/health/checks/web")) {
+			if (web.instanceId().equals(check.get("ServiceID").asString())) {
+				return check;
+			}
+		}
+		throw new AssertionError("no check for " + web.instanceId());
+	}
+
+	private static long passingInstances() {
+		return consul.get("/v1/health/service/web?passing=true").size();
+	}
+
+	private static String addressOf(SRVRecord record) throws Exception {
+		SimpleResolver resolver = new SimpleResolver(consul.getHost());
+		resolver.setPort(consul.getMappedPort(8600));
+		resolver.setTCP(true);
+		Lookup lookup = new Lookup(record.getTarget(), Type.A);
+		lookup.setResolver(resolver);
+		lookup.setCache(null);
+		Record[] answers = lookup.run();
+		assertThat(answers).as("A record of %s", record.getTarget()).isNotNull().hasSize(1);
+		return ((ARecord) answers[0]).getAddress().getHostAddress();
+	}
+
+}
