@@ -9,6 +9,8 @@ retry_interval   = "3s"
 bind_addr        = "{{ GetPrivateInterfaces | include \"network\" \"10.231.0.0/16\" | attr \"address\" }}"
 # API and DNS for the processes of this container only.
 client_addr      = "127.0.0.1"
+# The UI for the operator listener of HAProxy, which proxies the agent in its own container.
+ui               = true
 # Leave the cluster (not "fail") when the container stops: the node and its services go at once.
 leave_on_terminate     = true
 # The service registers its own HTTP check; the agent must be allowed to run it.

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Removes the stack. Consul's data volumes are kept (the cluster comes back with its state on
+# the next deploy/up.sh) unless --purge is given.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+usage() {
+  cat <<USAGE
+usage: $0 [--purge]
+  --purge   also delete the Consul data volumes (${STACK}_consul-data-N)
+  Environment: STACK (stack name, default web)
+USAGE
+}
+
+stack_containers_gone() {
+  [[ -z $(docker ps -aq --filter "label=com.docker.stack.namespace=$STACK") ]]
+}
+
+main() {
+  local purge=false
+  while (($#)); do
+    case $1 in
+      --purge) purge=true ;;
+      -h|--help) usage; exit 0 ;;
+      *) usage >&2; die "unknown argument: $1" ;;
+    esac
+    shift
+  done
+  docker info >/dev/null 2>&1 || die "the Docker engine does not answer (deploy/setup.sh starts it)"
+  if stack_deployed; then
+    log "removing stack '$STACK'"
+    docker stack rm "$STACK" >/dev/null
+  else
+    log "stack '$STACK' is not deployed"
+  fi
+  wait_for 90 "the containers of '$STACK' to stop" stack_containers_gone
+  wait_for 60 "the network of '$STACK' to go" network_gone
+  if $purge; then
+    local volumes
+    volumes=$(docker volume ls -q --filter "name=^${STACK}_consul-data-")
+    if [[ -n $volumes ]]; then
+      log "deleting Consul data: $(echo $volumes)"
+      docker volume rm $volumes >/dev/null
+    fi
+  fi
+  log "stack '$STACK' is down"
+}
+
+main "$@"

@@ -1,0 +1,63 @@
+package org.example.web.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a command of the host (docker, the deploy/ scripts) and returns what it printed. */
+final class Shell {
+
+	private Shell() {
+	}
+
+	static String run(Duration timeout, String... command) {
+		Result result = tryRun(timeout, command);
+		if (result.exitCode() != 0) {
+			throw new IllegalStateException(String.join(" ", command) + " exited with " + result.exitCode() + ":\n"
+					+ result.output());
+		}
+		return result.output();
+	}
+
+	static String run(String... command) {
+		return run(Duration.ofSeconds(60), command);
+	}
+
+	/** Runs the command; stdout and stderr together, the exit code -1 on time-out. */
+	static Result tryRun(Duration timeout, String... command) {
+		try {
+			Path output = Files.createTempFile("shell", ".out");
+			try {
+				Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true)
+					.redirectOutput(output.toFile())
+					.start();
+				boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+				if (!finished) {
+					process.descendants().forEach(ProcessHandle::destroyForcibly);
+					process.destroyForcibly().waitFor();
+				}
+				String text = Files.readString(output, StandardCharsets.UTF_8);
+				return new Result(finished ? process.exitValue() : -1, text);
+			}
+			finally {
+				Files.deleteIfExists(output);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	record Result(int exitCode, String output) {
+	}
+
+}
