@@ -28,6 +28,15 @@ performance {
 leave_on_terminate     = false
 disable_update_check   = true
 log_level              = "INFO"
+# Metrics for Prometheus at /v1/agent/metrics?format=prometheus (prometheus/prometheus.yml, job
+# consul). A retention above 0 turns the Prometheus format on; 60 s keeps a metric that is set
+# rarely (gauges are only emitted when they change or on a timer) visible across scrapes, and
+# lets one that is no longer emitted (consul_autopilot_* on a server that lost the leadership)
+# disappear. Without the hostname, gauges keep one name on every server.
+telemetry {
+  prometheus_retention_time = "60s"
+  disable_hostname          = true
+}
 dns_config {
   # Followers answer DNS from their own state: DNS keeps working while a leader is elected.
   allow_stale  = true

@@ -99,11 +99,6 @@ final class SwarmStack implements AutoCloseable {
 		return logInstant(container, "Started WebApplication");
 	}
 
-	/** The moment a stopping instance deregistered (DrainOnShutdown), from its own log. */
-	Instant deregisteredAt(String container) {
-		return logInstant(container, "Deregistered ");
-	}
-
 	private Instant logInstant(String container, String marker) {
 		String line = Shell.run("docker", "logs", container)
 			.lines()

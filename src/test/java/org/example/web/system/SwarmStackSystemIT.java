@@ -79,27 +79,28 @@ class SwarmStackSystemIT {
 		assertThat(out.perInstance().keySet()).containsAll(stack.webContainers());
 
 		stack.awaitServersUp(5, Duration.ofMinutes(1));
-		Set<String> fiveReplicas = new HashSet<>(stack.webContainers());
-		LoadDriver light = LoadDriver.start(WHOAMI, RATE, Duration.ofMinutes(3));
-		long scaleInAt = System.currentTimeMillis();
-		stack.scale(2);
-		stack.awaitServersUp(2, Duration.ofMinutes(2));
-		sleepSeconds(5);
-		LoadSummary in = light.stop();
-		List<String> removed = fiveReplicas.stream().filter((c) -> !stack.webContainers().contains(c)).toList();
-		Map<String, Object> scaleIn = new LinkedHashMap<>(in.figures());
-		List<Double> lastRequestAfterDeregistration = new ArrayList<>();
-		for (String container : removed) {
-			Long last = in.lastSeen().get(container);
-			Instant deregistered = containerDeregisteredAt(stack, container);
-			if (last != null && deregistered != null) {
-				lastRequestAfterDeregistration.add((last - deregistered.toEpochMilli()) / 1000.0);
+		List<String> fiveReplicas = stack.webContainers();
+		LoadSummary in;
+		long scaleInAt;
+		List<Double> deregisteredToLastRequest = new ArrayList<>();
+		try (LogFollower logs = new LogFollower(fiveReplicas)) {
+			LoadDriver light = LoadDriver.start(WHOAMI, RATE, Duration.ofMinutes(3));
+			scaleInAt = System.currentTimeMillis();
+			stack.scale(2);
+			stack.awaitServersUp(2, Duration.ofMinutes(2));
+			sleepSeconds(5);
+			in = light.stop();
+			for (String removed : fiveReplicas.stream().filter((c) -> !stack.webContainers().contains(c)).toList()) {
+				Instant deregistered = logs.firstLine(removed, "Deregistered ").orElseThrow();
+				deregisteredToLastRequest.add((in.lastSeen().get(removed) - deregistered.toEpochMilli()) / 1000.0);
 			}
 		}
-		scaleIn.put("deregistrationToLastRequestSeconds", lastRequestAfterDeregistration);
+		Map<String, Object> scaleIn = new LinkedHashMap<>(in.figures());
+		scaleIn.put("deregistrationToLastRequestSeconds", deregisteredToLastRequest);
 		scaleIn.put("scaleCommandToAllSettledSeconds", (in.endMillis() - scaleInAt) / 1000.0);
 		Report.write("scale-in 5->2", scaleIn);
 		assertThat(in.failed()).as("failed requests while scaling in: %s", in.errorKinds()).isZero();
+		assertThat(deregisteredToLastRequest).hasSize(3);
 		assertThat(in.instancesSince(in.endMillis() - 3000)).hasSize(2);
 	}
 
@@ -191,16 +192,6 @@ class SwarmStackSystemIT {
 		Set<String> instances = new HashSet<>();
 		load.samples().stream().filter((s) -> s.instance() != null).forEach((s) -> instances.add(s.instance()));
 		return instances;
-	}
-
-	/** Removed containers are gone; their log is still readable until swarm prunes them. */
-	private static Instant containerDeregisteredAt(SwarmStack stack, String container) {
-		try {
-			return stack.deregisteredAt(container);
-		}
-		catch (RuntimeException | AssertionError ex) {
-			return null;
-		}
 	}
 
 	/** Gaps (ms) between consecutive answers of one instance after a moment. */
