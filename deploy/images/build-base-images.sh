@@ -6,7 +6,8 @@
 #   local/jre:21         OpenJDK 21 JRE + curl + the Consul binary (the web image's base)
 #   local/consul:1.8.7   Consul servers (swarm stack) and the Testcontainers tests
 #   local/haproxy:3.0    HAProxy 3.0 + the Consul binary (local agent for DNS)
-#   local/prometheus:2.53  Prometheus 2.53 + promtool + the Consul binary (local agent for consul_sd)
+#   local/prometheus:2.53  Prometheus 2.53 + promtool + the Consul binary (local agent, service
+#                        discovery through consul/consul-file-sd)
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 
@@ -161,15 +162,17 @@ build_prometheus() {
   # Debian ships the console libraries (prom.lib, menu.lib; patched to load their JS/CSS from
   # the packaged libjs-* files, no CDN) only as documentation examples: keep that directory.
   SLIM_KEEP=$'/usr/share/doc/prometheus\n/usr/share/doc/prometheus/examples\n/usr/share/doc/prometheus/examples/console_libraries*' \
-    new_rootfs "$dir" prometheus curl ca-certificates
+    new_rootfs "$dir" prometheus curl ca-certificates jq
   add_consul "$dir"
+  # Debian builds Prometheus without consul_sd_configs: consul watch + file_sd instead (jq).
+  install -m 0755 "$REPO_ROOT/consul/consul-file-sd" "$dir/usr/local/bin/consul-file-sd"
   local version; version=$(chroot "$dir" prometheus --version 2>&1 | awk 'NR == 1 {print $3}')
   [[ $version == "$PROMETHEUS_VERSION".* ]] || die "trixie has prometheus $version, the image tag says $PROMETHEUS_VERSION"
   install_console_libraries "$dir"
   trim_docs "$dir"
   # Runs as the package's system user; the TSDB and the local agent's data are its own.
   local uid gid; uid=$(chroot "$dir" id -u prometheus); gid=$(chroot "$dir" id -g prometheus)
-  install -d -o "$uid" -g "$gid" "$dir/prometheus" "$dir/consul/data"
+  install -d -o "$uid" -g "$gid" "$dir/prometheus" "$dir/prometheus/file_sd" "$dir/consul/data"
   # The stack mounts the project's prometheus/ files (config, rules, consoles) in /etc/prometheus;
   # the package's sample prometheus.yml stays so that a bare `docker run` still starts.
   rm -rf "$dir/etc/prometheus/console_libraries" "$dir/etc/prometheus/consoles/README.consoles"
@@ -177,7 +180,7 @@ build_prometheus() {
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     "USER $uid" 'WORKDIR /prometheus' 'EXPOSE 9090' \
     'ENTRYPOINT ["/usr/local/bin/with-consul-agent"]' \
-    "CMD [\"prometheus\", \"--config.file=/etc/prometheus/prometheus.yml\", \"--storage.tsdb.path=/prometheus\", \"--web.console.templates=/etc/prometheus/consoles\", \"--web.console.libraries=$PROMETHEUS_CONSOLE_LIBRARIES\", \"--web.listen-address=:9090\"]"
+    "CMD [\"consul-file-sd\", \"prometheus\", \"--config.file=/etc/prometheus/prometheus.yml\", \"--storage.tsdb.path=/prometheus\", \"--web.console.templates=/etc/prometheus/consoles\", \"--web.console.libraries=$PROMETHEUS_CONSOLE_LIBRARIES\", \"--web.listen-address=:9090\"]"
   rm -rf "$dir"
 }
 

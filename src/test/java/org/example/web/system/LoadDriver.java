@@ -28,6 +28,8 @@ final class LoadDriver implements AutoCloseable {
 
 	private static final Pattern HOSTNAME = Pattern.compile("\"hostname\"\\s*:\\s*\"([^\"]+)\"");
 
+	private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
+
 	private final HttpClient client = HttpClient.newBuilder()
 		.connectTimeout(Duration.ofSeconds(2))
 		.version(HttpClient.Version.HTTP_1_1)
@@ -67,16 +69,20 @@ final class LoadDriver implements AutoCloseable {
 		this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
 			long micros = (System.nanoTime() - start) / 1000;
 			if (error == null) {
-				Matcher host = HOSTNAME.matcher(response.body());
-				String instance = host.find() ? host.group(1) : null;
 				String kind = (response.statusCode() >= 500) ? "5xx" : (response.statusCode() >= 400) ? "4xx" : null;
-				this.samples.add(new Sample(sentAt, response.statusCode(), micros, instance, kind));
+				this.samples.add(new Sample(sentAt, response.statusCode(), micros, find(HOSTNAME, response.body()),
+						find(VERSION, response.body()), kind));
 			}
 			else {
-				this.samples.add(new Sample(sentAt, -1, micros, null, kind(error)));
+				this.samples.add(new Sample(sentAt, -1, micros, null, null, kind(error)));
 			}
 			this.inFlight.decrementAndGet();
 		});
+	}
+
+	private static String find(Pattern pattern, String body) {
+		Matcher matcher = pattern.matcher(body);
+		return matcher.find() ? matcher.group(1) : null;
 	}
 
 	private static String kind(Throwable error) {
@@ -125,8 +131,11 @@ final class LoadDriver implements AutoCloseable {
 		}
 	}
 
-	/** One request: when it was sent, its status (-1: no answer), latency, who answered, what went wrong. */
-	record Sample(long sentAtMillis, int status, long latencyMicros, String instance, String error) {
+	/**
+	 * One request: when it was sent, its status (-1: no answer), latency, which instance and
+	 * version answered, what went wrong (refused, reset, timeout, 5xx, 4xx; null when it succeeded).
+	 */
+	record Sample(long sentAtMillis, int status, long latencyMicros, String instance, String version, String error) {
 
 		boolean failed() {
 			return this.error != null;

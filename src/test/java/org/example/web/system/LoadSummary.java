@@ -33,6 +33,22 @@ record LoadSummary(int ratePerSecond, long startMillis, long endMillis, List<Sam
 			.collect(Collectors.groupingBy(Sample::instance, TreeMap::new, Collectors.counting()));
 	}
 
+	Map<String, Long> perVersion() {
+		return this.samples.stream()
+			.filter((s) -> s.version() != null)
+			.collect(Collectors.groupingBy(Sample::version, TreeMap::new, Collectors.counting()));
+	}
+
+	/** Versions that answered requests sent at or after the given time. */
+	List<String> versionsSince(long epochMillis) {
+		return this.samples.stream()
+			.filter((s) -> s.version() != null && s.sentAtMillis() >= epochMillis)
+			.map(Sample::version)
+			.distinct()
+			.sorted()
+			.toList();
+	}
+
 	/** When each instance answered first (sent time of the request), epoch millis. */
 	Map<String, Long> firstSeen() {
 		return this.samples.stream()
@@ -105,6 +121,7 @@ record LoadSummary(int ratePerSecond, long startMillis, long endMillis, List<Sam
 		figures.put("maxMillis", round(maxLatencyMillis()));
 		figures.put("durationSeconds", round(durationSeconds()));
 		figures.put("perInstance", perInstance());
+		figures.put("perVersion", perVersion());
 		return figures;
 	}
 
