@@ -1,5 +1,8 @@
 package org.example.web.discovery;
 
+import java.util.Arrays;
+import java.util.stream.Stream;
+
 import org.example.web.WebApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,7 +36,10 @@ class ConfigurationValidationTest {
 			""")
 	void badValueStopsStartupNamingTheProperty(String setting, String property, CapturedOutput output) {
 		SpringApplicationBuilder app = new SpringApplicationBuilder(WebApplication.class);
-		assertThatException().isThrownBy(() -> app.run(ARGS[0], ARGS[1], ARGS[2], "--" + setting));
+		String key = setting.substring(0, setting.indexOf('='));
+		String[] args = Stream.concat(Arrays.stream(ARGS).filter((a) -> !a.startsWith("--" + key + "=")),
+				Stream.of("--" + setting)).toArray(String[]::new);
+		assertThatException().isThrownBy(() -> app.run(args));
 		assertThat(output).contains("APPLICATION FAILED TO START").contains(property);
 	}
 

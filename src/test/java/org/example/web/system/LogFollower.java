@@ -8,12 +8,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Follows the logs of containers while they run ({@code docker logs -f}), so that what a
  * container logged is still there after swarm has removed it (scale-in, update, kill).
  */
 final class LogFollower implements AutoCloseable {
+
+	private static final Pattern TIMESTAMP = Pattern.compile("\"@timestamp\"\\s*:\\s*\"([^\"]+)\"");
 
 	private final List<Process> processes = new ArrayList<>();
 
@@ -49,11 +53,20 @@ final class LogFollower implements AutoCloseable {
 				.stream()
 				.filter((line) -> line.contains(marker))
 				.findFirst()
-				.map((line) -> Instant.parse(line.substring(0, line.indexOf(' '))));
+				.map(LogFollower::timestampOf);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/** The time stamp of a service log line (structured JSON, Elastic Common Schema). */
+	static Instant timestampOf(String line) {
+		Matcher matcher = TIMESTAMP.matcher(line);
+		if (!matcher.find()) {
+			throw new IllegalArgumentException("no @timestamp in " + line);
+		}
+		return Instant.parse(matcher.group(1));
 	}
 
 	@Override

@@ -105,7 +105,7 @@ final class SwarmStack implements AutoCloseable {
 			.filter((l) -> l.contains(marker))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no '" + marker + "' in the log of " + container));
-		return Instant.parse(line.substring(0, line.indexOf(' ')));
+		return LogFollower.timestampOf(line);
 	}
 
 	// --- Consul --------------------------------------------------------------------------------
