@@ -203,6 +203,11 @@ install_console_libraries() {
   sed -i -e 's|/classic/static/popper.js"|/classic/static/popper.js/umd/popper.min.js"|' \
          -e '\|/classic/static/vendor/rickshaw/vendor/d3.layout.min.js|d' \
          "$dir$PROMETHEUS_CONSOLE_LIBRARIES/prom.lib"
+  # The menu's first entry is upstream's index.html.example (not shipped): make it this project's
+  # console (prometheus/consoles/web.html); drop the sample navbar link to pagerduty.com.
+  sed -i -e 's|(args . "index.html.example" "Overview")|(args . "web.html" "web")|' \
+         -e '\|https://www.pagerduty.com/|d' \
+         "$dir$PROMETHEUS_CONSOLE_LIBRARIES/menu.lib"
 }
 
 main() {
