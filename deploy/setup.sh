@@ -52,6 +52,8 @@ ensure_tools() {
   command -v wrk >/dev/null || missing+=(wrk)
   command -v curl >/dev/null || missing+=(curl)
   command -v jq >/dev/null || missing+=(jq)
+  # Headless Chromium loads the Prometheus dashboard in a system test (and takes its screenshot).
+  command -v chromium >/dev/null || missing+=(chromium)
   # Fonts for the PNG charts the reliability tests draw (headless AWT).
   command -v fc-list >/dev/null && fc-list | grep -qi dejavu || missing+=(fontconfig fonts-dejavu-core)
   if ((${#missing[@]})); then

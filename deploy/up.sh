@@ -23,11 +23,17 @@ ensure_image() {
 }
 
 # Config names carry a hash of their file, so a changed file becomes a new docker config.
+hash_of() { sha256sum "$REPO_ROOT/$1" | cut -c1-12; }
+
 config_versions() {
-  export CONSUL_SERVER_CFG_VERSION CONSUL_AGENT_CFG_VERSION HAPROXY_CFG_VERSION
-  CONSUL_SERVER_CFG_VERSION=$(sha256sum "$REPO_ROOT/consul/server.hcl" | cut -c1-12)
-  CONSUL_AGENT_CFG_VERSION=$(sha256sum "$REPO_ROOT/consul/agent.hcl" | cut -c1-12)
-  HAPROXY_CFG_VERSION=$(sha256sum "$REPO_ROOT/haproxy/haproxy.cfg" | cut -c1-12)
+  export CONSUL_SERVER_CFG_VERSION CONSUL_AGENT_CFG_VERSION HAPROXY_CFG_VERSION \
+    PROMETHEUS_CFG_VERSION PROMETHEUS_ALERTS_VERSION PROMETHEUS_CONSOLE_VERSION
+  CONSUL_SERVER_CFG_VERSION=$(hash_of consul/server.hcl)
+  CONSUL_AGENT_CFG_VERSION=$(hash_of consul/agent.hcl)
+  HAPROXY_CFG_VERSION=$(hash_of haproxy/haproxy.cfg)
+  PROMETHEUS_CFG_VERSION=$(hash_of prometheus/prometheus.yml)
+  PROMETHEUS_ALERTS_VERSION=$(hash_of prometheus/alerts.yml)
+  PROMETHEUS_CONSOLE_VERSION=$(hash_of prometheus/consoles/web.html)
 }
 
 deploy() {
@@ -54,6 +60,14 @@ haproxy_up_count() {
 
 all_web_up() { [[ $(haproxy_up_count) -eq $1 ]]; }
 
+# Five answers in a row through the public frontend.
+serves_status() {
+  local i
+  for i in 1 2 3 4 5; do curl -fsS -o /dev/null http://127.0.0.1:8080/status || return 1; done
+}
+
+prometheus_ready() { curl -fsS -o /dev/null http://127.0.0.1:9090/-/ready; }
+
 main() {
   local build=false replicas=3 timeout=300
   while (($#)); do
@@ -76,7 +90,8 @@ main() {
   wait_for "$timeout" "a Consul leader" consul_has_leader
   log "waiting for HAProxy to serve all $replicas replicas"
   wait_for "$timeout" "HAProxy to report $replicas web servers UP" all_web_up "$replicas"
-  curl -fsS http://127.0.0.1:8080/status >/dev/null || die "HAProxy is up but /status does not answer"
+  wait_for 60 "/status to answer through HAProxy" serves_status
+  wait_for 120 "Prometheus to be ready" prometheus_ready
   log "ready in $((SECONDS - deploy_start)) s after deploy ($((SECONDS - start)) s in all)"
   cat <<URLS
 
@@ -84,6 +99,7 @@ main() {
   HAProxy stats    http://127.0.0.1:8404/stats
   HAProxy metrics  http://127.0.0.1:8404/metrics
   Consul UI        http://127.0.0.1:8404/ui/
+  Prometheus       http://127.0.0.1:9090/  (alerts: /alerts, dashboard: /consoles/web.html)
 
 URLS
 }

@@ -111,6 +111,12 @@ final class LoadDriver implements AutoCloseable {
 				new ArrayList<>(this.samples));
 	}
 
+	/** Lets the load run for that long, then stops it and sums up. */
+	LoadSummary stopAfter(Duration duration) {
+		sleep(duration.toMillis());
+		return stop();
+	}
+
 	/** The samples so far (for waiting on a condition while the load runs). */
 	List<Sample> samples() {
 		return new ArrayList<>(this.samples);
