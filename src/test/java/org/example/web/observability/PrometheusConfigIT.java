@@ -1,15 +1,14 @@
 package org.example.web.observability;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import org.example.web.system.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,7 @@ class PrometheusConfigIT {
 
 	@BeforeAll
 	static void imageIsBuilt() {
-		Result inspect = run(Duration.ofSeconds(30), "docker", "image", "inspect", "--format", "{{.Id}}", IMAGE);
+		Shell.Result inspect = Shell.tryRun(Duration.ofSeconds(30), "docker", "image", "inspect", "--format", "{{.Id}}", IMAGE);
 		assertThat(inspect.exitCode())
 			.as("image %s is missing: build it with deploy/images/build-base-images.sh prometheus", IMAGE)
 			.isZero();
@@ -45,21 +44,21 @@ class PrometheusConfigIT {
 
 	@Test
 	void configurationLoads() {
-		Result result = promtool("check", "config", "prometheus.yml");
+		Shell.Result result = promtool("check", "config", "prometheus.yml");
 		assertThat(result.exitCode()).as(result.output()).isZero();
 		assertThat(result.output()).contains("SUCCESS");
 	}
 
 	@Test
 	void rulesLoad() {
-		Result result = promtool("check", "rules", "alerts.yml");
+		Shell.Result result = promtool("check", "rules", "alerts.yml");
 		assertThat(result.exitCode()).as(result.output()).isZero();
 		assertThat(result.output()).contains("SUCCESS");
 	}
 
 	@Test
 	void alertRulesPassTheirUnitTests() {
-		Result result = promtool("test", "rules", "alerts.test.yml");
+		Shell.Result result = promtool("test", "rules", "alerts.test.yml");
 		assertThat(result.exitCode()).as(result.output()).isZero();
 		assertThat(result.output()).contains("SUCCESS");
 	}
@@ -71,47 +70,17 @@ class PrometheusConfigIT {
 	}
 
 	/** promtool ARGS in the image, with prometheus/ as its (read-only) working directory. */
-	private static Result promtool(String... args) {
+	private static Shell.Result promtool(String... args) {
 		List<String> command = new ArrayList<>(List.of("docker", "run", "--rm", "--network", "none", "-v",
 				ROOT.resolve("prometheus") + ":/etc/prometheus:ro", "-w", "/etc/prometheus", "--entrypoint",
 				"promtool", IMAGE));
 		command.addAll(List.of(args));
-		Result result = run(Duration.ofSeconds(120), command.toArray(String[]::new));
+		Shell.Result result = Shell.tryRun(Duration.ofSeconds(120), command.toArray(String[]::new));
 		synchronized (report) {
 			report.add("$ promtool " + String.join(" ", args) + "   (exit code " + result.exitCode() + ")\n"
 					+ result.output().strip() + "\n");
 		}
 		return result;
-	}
-
-	/** Runs a command; stdout and stderr together, the exit code -1 on time-out. */
-	private static Result run(Duration timeout, String... command) {
-		try {
-			Path output = Files.createTempFile("promtool", ".out");
-			try {
-				Process process = new ProcessBuilder(command).redirectErrorStream(true)
-					.redirectOutput(output.toFile())
-					.start();
-				boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-				if (!finished) {
-					process.destroyForcibly().waitFor();
-				}
-				return new Result(finished ? process.exitValue() : -1, Files.readString(output, StandardCharsets.UTF_8));
-			}
-			finally {
-				Files.deleteIfExists(output);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private record Result(int exitCode, String output) {
 	}
 
 }

@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command of the host (docker, the deploy/ scripts) and returns what it printed. */
-final class Shell {
+public final class Shell {
 
 	private Shell() {
 	}
 
-	static String run(Duration timeout, String... command) {
+	public static String run(Duration timeout, String... command) {
 		Result result = tryRun(timeout, command);
 		if (result.exitCode() != 0) {
 			throw new IllegalStateException(String.join(" ", command) + " exited with " + result.exitCode() + ":\n"
@@ -24,12 +24,12 @@ final class Shell {
 		return result.output();
 	}
 
-	static String run(String... command) {
+	public static String run(String... command) {
 		return run(Duration.ofSeconds(60), command);
 	}
 
 	/** Runs the command; stdout and stderr together, the exit code -1 on time-out. */
-	static Result tryRun(Duration timeout, String... command) {
+	public static Result tryRun(Duration timeout, String... command) {
 		try {
 			Path output = Files.createTempFile("shell", ".out");
 			try {
@@ -57,7 +57,7 @@ final class Shell {
 		}
 	}
 
-	record Result(int exitCode, String output) {
+	public record Result(int exitCode, String output) {
 	}
 
 }

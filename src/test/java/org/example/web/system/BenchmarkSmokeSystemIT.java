@@ -1,0 +1,44 @@
+package org.example.web.system;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark itself works (a short run of deploy/bench.sh --smoke): every case measured,
+ * ratios and convergence computed, report and chart written. No timing is asserted: benchmarks
+ * are figures, not tests.
+ */
+@ExtendWith(DeployedStack.class)
+class BenchmarkSmokeSystemIT {
+
+	@Test
+	void benchmarkRunsAndWritesItsReport(SwarmStack stack) {
+		stack.scaleAndWait(3);
+		SwarmStack.script(Duration.ofMinutes(6), "bench.sh", "--smoke");
+		Path out = Path.of(System.getProperty("project.root", "."), "target", "bench-smoke");
+		JsonNode result = JsonMapper.builder().build().readTree(out.resolve("benchmarks.json").toFile());
+
+		assertThat(result.get("throughput").valueStream().map((t) -> t.get("case").asString()).distinct())
+			.containsExactlyInAnyOrder("direct", "static", "ours", "ceiling");
+		assertThat(result.get("throughput").valueStream()).allSatisfy((t) -> {
+			assertThat(t.get("rps").asDouble()).isPositive();
+			assertThat(t.get("errors").asInt()).isZero();
+		});
+		assertThat(result.get("ratios").valueStream()).allSatisfy((r) -> {
+			assertThat(r.get("discoveryCost_ours_over_static").asDouble()).isPositive();
+			assertThat(r.get("ours_over_serialChainLimit").asDouble()).isPositive();
+		});
+		assertThat(result.get("convergence").get("trials").asInt()).isEqualTo(1);
+		assertThat(result.get("service").get("startupToReadySeconds").asDouble()).isPositive();
+		assertThat(out.resolve("benchmarks.md")).content().contains("| ours |");
+		assertThat(out.resolve("benchmarks.png")).isNotEmptyFile();
+	}
+
+}
