@@ -16,6 +16,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,10 +57,10 @@ final class ReliabilityReport {
 	}
 
 	private static XYChart chart(String title, LoadSummary load) {
-		XYChart chart = new XYChartBuilder().width(900).height(380).title(title).xAxisTitle("seconds").yAxisTitle("requests/s").build();
+		XYChart chart = new XYChartBuilder().width(1100).height(420).title(title).xAxisTitle("seconds").yAxisTitle("requests/s").build();
 		chart.getStyler().setMarkerSize(0);
-		chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
-		chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+		chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
 		List<Map<String, Object>> timeline = load.timeline();
 		List<Double> seconds = new ArrayList<>();
 		List<Double> total = new ArrayList<>();
