@@ -107,11 +107,12 @@ run_wrk() {
 throughput() {
   local rep c case result
   : >"$WORK/raw.txt"
+  : >"$OUT/benchmarks-raw.txt"
   for ((rep = 1; rep <= REPS; rep++)); do
     for c in "${CONCURRENCIES[@]}"; do
       for case in "${CASES[@]}"; do
         result=$(run_wrk "$(url_of "$case")" "$c")
-        echo "$case $c $rep $result" >>"$WORK/raw.txt"
+        echo "$case $c $rep $result" | tee -a "$OUT/benchmarks-raw.txt" >>"$WORK/raw.txt"
         log "rep $rep c=$c $case: $result (req/s p50 p99 errors)"
       done
     done
@@ -167,17 +168,20 @@ convergence() {
     ready=$(log_time "$WORK/new.log" "Started WebApplication")
     first=$(log_time "$WORK/new.log" '"GET /status 200')
     in=$(echo "$first - $ready" | bc)
-    # Follow every log before scaling in: the removed container is gone afterwards.
-    local c followers=()
-    for c in $(web_containers); do docker logs -f "$c" >"$WORK/f-$c.log" 2>&1 & followers+=($!); done
-    before=$(web_containers | sort)
+    # Follow every log (from now on) before scaling in: the removed container is gone afterwards.
+    local c followers=() since
+    since=$(date +%s)
+    for c in $(web_containers); do docker logs -f --since "$since" "$c" >"$WORK/f-$c.log" 2>&1 & followers+=($!); done
     scale_to 3
     sleep 8
     kill "${followers[@]}" 2>/dev/null || true
-    c=$(comm -23 <(echo "$before") <(web_containers | sort) | head -n 1)
-    dereg=$(log_time "$WORK/f-$c.log" "Deregistered ")
-    last=$(log_time "$WORK/f-$c.log" '"GET /status 200' last)
+    # The removed one is the one that deregistered.
+    c=$(grep -lF "Deregistered " "$WORK"/f-*.log | head -n 1)
+    [[ -n $c ]] || die "no instance logged its deregistration after scaling in"
+    dereg=$(log_time "$c" "Deregistered ")
+    last=$(log_time "$c" '"GET /status 200' last)
     out=$(echo "$last - $dereg" | bc)
+    rm -f "$WORK"/f-*.log
     log "trial $trial: ready -> first request ${in}s, deregistered -> last request ${out}s"
     echo "$in $out" >>"$WORK/convergence.txt"
   done

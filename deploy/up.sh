@@ -66,6 +66,15 @@ serves_status() {
   for i in 1 2 3 4 5; do curl -fsS -o /dev/null http://127.0.0.1:8080/status || return 1; done
 }
 
+# Every service runs exactly its desired number of tasks, and none is starting or unhealthy:
+# no rolling update (e.g. of a redeployed running stack) is still going on.
+tasks_settled() {
+  local filter="label=com.docker.stack.namespace=$STACK"
+  ! docker service ls --filter "$filter" --format '{{.Replicas}}' | awk -F'[/ ]' '$1 != $2 {bad = 1} END {exit !bad}' \
+    && [[ -z $(docker ps -q --filter "$filter" --filter health=starting) ]] \
+    && [[ -z $(docker ps -q --filter "$filter" --filter health=unhealthy) ]]
+}
+
 prometheus_ready() { curl -fsS -o /dev/null http://127.0.0.1:9090/-/ready; }
 
 main() {
@@ -86,6 +95,8 @@ main() {
   ensure_image "$build"
   local deploy_start=$SECONDS
   deploy "$replicas"
+  log "waiting for rolling updates, if any, to finish"
+  wait_for "$timeout" "the stack's tasks to settle" tasks_settled
   log "waiting for a Consul leader"
   wait_for "$timeout" "a Consul leader" consul_has_leader
   log "waiting for HAProxy to serve all $replicas replicas"
