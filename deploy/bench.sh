@@ -273,6 +273,8 @@ markdown() {
     echo "## The service"
     echo
     jq -r '.service | "- start-up to ready (JVM start to ApplicationReady): \(.startupToReadySeconds) s\n- memory of the instances after the load: \(.rssUnderLoad | join(", "))\n- image size: \(.imageBytes / 1000000 | floor) MB (JRE 21 + Consul agent + the service)"' "$json"
+    echo
+    echo "What was tuned, and what each change did: [benchmarks-tuning.md](benchmarks-tuning.md)."
   } >"$OUT/benchmarks.md"
   log "wrote $OUT/benchmarks.md and benchmarks.png"
 }
