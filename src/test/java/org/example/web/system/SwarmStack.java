@@ -160,6 +160,17 @@ final class SwarmStack implements AutoCloseable {
 		return out.trim();
 	}
 
+	/** Kills (SIGKILL) the Consul server that leads and returns the seconds until another one leads. */
+	double killLeaderAndAwaitNew() {
+		String leader = leader().orElseThrow(() -> new AssertionError("no Consul leader to kill"));
+		long killedAt = System.currentTimeMillis();
+		Shell.run("docker", "kill", consulContainer(leader));
+		await().atMost(Duration.ofMinutes(1))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> leader().filter((l) -> !l.equals(leader)).isPresent());
+		return (System.currentTimeMillis() - killedAt) / 1000.0;
+	}
+
 	void awaitHealthyConsul(Duration timeout) {
 		await().atMost(timeout)
 			.pollInterval(Duration.ofSeconds(1))

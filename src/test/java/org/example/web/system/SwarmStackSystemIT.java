@@ -114,11 +114,7 @@ class SwarmStackSystemIT {
 		LoadDriver load = LoadDriver.start(WHOAMI, RATE, Duration.ofMinutes(3));
 		sleepSeconds(3);
 		long killedAt = System.currentTimeMillis();
-		Shell.run("docker", "kill", stack.consulContainer(leader));
-		await().atMost(Duration.ofMinutes(1))
-			.pollInterval(Duration.ofMillis(200))
-			.until(() -> stack.leader().filter((l) -> !l.equals(leader)).isPresent());
-		double newLeaderSeconds = (System.currentTimeMillis() - killedAt) / 1000.0;
+		double newLeaderSeconds = stack.killLeaderAndAwaitNew();
 		sleepSeconds(10);
 		LoadSummary summary = load.stop();
 

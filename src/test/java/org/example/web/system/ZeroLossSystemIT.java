@@ -146,13 +146,7 @@ class ZeroLossSystemIT {
 		stack.awaitHealthyConsul(Duration.ofMinutes(3));
 		LoadDriver load = LoadDriver.start(WHOAMI, RATE, Duration.ofMinutes(8));
 		SwarmStackSystemIT.sleepSeconds(3);
-		String leader = stack.leader().orElseThrow();
-		long killedAt = System.currentTimeMillis();
-		Shell.run("docker", "kill", stack.consulContainer(leader));
-		await().atMost(Duration.ofMinutes(1))
-			.pollInterval(Duration.ofMillis(200))
-			.until(() -> stack.leader().filter((l) -> !l.equals(leader)).isPresent());
-		double newLeaderSeconds = (System.currentTimeMillis() - killedAt) / 1000.0;
+		double newLeaderSeconds = stack.killLeaderAndAwaitNew();
 
 		Shell.run("docker", "service", "scale", "--detach", SwarmStack.STACK + "_consul=0");
 		await().atMost(Duration.ofMinutes(1)).until(() -> stack.containers("consul").isEmpty());
