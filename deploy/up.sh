@@ -42,10 +42,10 @@ deploy() {
     wait_for 60 "the network of a previous '$STACK' stack to go" network_gone
   fi
   config_versions
+  export WEB_REPLICAS=$replicas
   log "deploying stack '$STACK' ($replicas web replicas)"
   docker stack deploy --detach=true --resolve-image never --prune -c "$STACK_FILE" "$STACK" >/dev/null \
     || die "docker stack deploy failed"
-  docker service scale --detach "${STACK}_web=$replicas" >/dev/null
 }
 
 consul_has_leader() {
@@ -70,6 +70,9 @@ serves_status() {
 # no rolling update (e.g. of a redeployed running stack) is still going on.
 tasks_settled() {
   local filter="label=com.docker.stack.namespace=$STACK"
+  docker service ls -q --filter "$filter" \
+    | xargs -r docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' \
+    | grep -qE 'updating|rollback_started' && return 1
   ! docker service ls --filter "$filter" --format '{{.Replicas}}' | awk -F'[/ ]' '$1 != $2 {bad = 1} END {exit !bad}' \
     && [[ -z $(docker ps -q --filter "$filter" --filter health=starting) ]] \
     && [[ -z $(docker ps -q --filter "$filter" --filter health=unhealthy) ]]
@@ -95,6 +98,7 @@ main() {
   ensure_image "$build"
   local deploy_start=$SECONDS
   deploy "$replicas"
+  sleep 2   # let swarm begin the rolling updates of a redeploy before looking for them
   log "waiting for rolling updates, if any, to finish"
   wait_for "$timeout" "the stack's tasks to settle" tasks_settled
   log "waiting for a Consul leader"
