@@ -55,7 +55,7 @@ ensure_tools() {
   # Headless Chromium loads the Prometheus dashboard in a system test (and takes its screenshot).
   command -v chromium >/dev/null || missing+=(chromium)
   # Fonts for the PNG charts the reliability tests draw (headless AWT).
-  command -v fc-list >/dev/null && fc-list | grep -qi dejavu || missing+=(fontconfig fonts-dejavu-core)
+  [[ $(fc-list 2>/dev/null | grep -ci dejavu) -gt 0 ]] || missing+=(fontconfig fonts-dejavu-core)
   if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     apt_get update >/dev/null
