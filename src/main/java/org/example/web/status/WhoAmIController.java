@@ -32,13 +32,17 @@ class WhoAmIController {
 
 	private final String hostname;
 
+	private final String localAddress;
+
 	private final Instant startedAt;
 
 	WhoAmIController(ObjectProvider<Registration> registration, ObjectProvider<BuildProperties> build) {
 		this.registration = registration;
 		BuildProperties properties = build.getIfAvailable();
 		this.version = (properties != null) ? properties.getVersion() : "unknown";
-		this.hostname = localHost().getHostName();
+		InetAddress local = localHost();
+		this.hostname = local.getHostName();
+		this.localAddress = local.getHostAddress();
 		this.startedAt = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
 	}
 
@@ -50,7 +54,7 @@ class WhoAmIController {
 		}
 		Registration own = this.registration.getIfAvailable();
 		String instanceId = (own != null) ? own.getInstanceId() : this.hostname;
-		String address = (own != null) ? own.getHost() : localHost().getHostAddress();
+		String address = (own != null) ? own.getHost() : this.localAddress;
 		return new InstanceInfo(instanceId, this.hostname, address, this.version, this.startedAt);
 	}
 

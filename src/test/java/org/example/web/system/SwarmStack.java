@@ -29,10 +29,7 @@ final class SwarmStack implements AutoCloseable {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-	private final double upSeconds;
-
-	private SwarmStack(double upSeconds) {
-		this.upSeconds = upSeconds;
+	private SwarmStack() {
 	}
 
 	/** A fresh stack: anything left from an earlier run is removed, Consul data included. */
@@ -42,11 +39,7 @@ final class SwarmStack implements AutoCloseable {
 		script(Duration.ofMinutes(8), "up.sh", "--replicas", "3");
 		double seconds = (System.nanoTime() - start) / 1e9;
 		Report.write("deploy", java.util.Map.of("upShSecondsToAllReady", LoadSummary.round(seconds)));
-		return new SwarmStack(seconds);
-	}
-
-	double upSeconds() {
-		return this.upSeconds;
+		return new SwarmStack();
 	}
 
 	static String script(Duration timeout, String name, String... args) {
