@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
-# Builds the service image with Jib into the local Docker daemon: web:<version> and web:latest.
-# Uses the locally built base (docker://local/jre:21, JRE + Consul agent binary) so no registry
-# is needed; pass -Djib.from.image=... to use another base.
+# Builds the service image with Jib into the local Docker daemon: web:<version> and web:latest,
+# on the project's own base (local/jre:25, made by deploy/setup.sh), so no registry is needed.
 #
-# Then a training run of the image records the classes it loads at start-up into a class-data
-# sharing archive (JDK CDS, -XX:ArchiveClassesAtExit, Spring's -Dspring.context.exit=onRefresh),
-# and the image is built again with it (/app/cds/app.jsa, +50 MB): JVM start to ready 3.4 s
-# instead of 5.2 s here (median of 3, same machine, same moment). --no-cds skips that.
+# Then a training run of that image records what the JVM loads and links at start-up, and the
+# method profiles, into an ahead-of-time cache (Java 25, JEP 483/514/515: -XX:AOTCacheOutput,
+# with Spring's -Dspring.context.exit=onRefresh), and the image is built again with the cache in
+# /app/aot (see pom.xml, aot.options). --no-aot skips that: the image then starts slower.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+source "$REPO_ROOT/deploy/lib/java.sh"
 
 usage() {
   cat <<USAGE
-usage: $0 [--no-cds] [MAVEN_ARGS...]
+usage: $0 [--no-aot] [-Dname=value...]
   e.g. $0 -Drevision=2.0.0 -Dimage.extra.tag=2.0.0   builds web:2.0.0
   -Dbuild.dir=DIR builds in DIR instead of target/ (another version next to the current build)
+  -Djib.from.image=... another base image (it must carry the consul binary)
 USAGE
 }
 
+AOT_CACHE_IN_IMAGE=/app/aot/app.aot
+
 mvnw() {
-  ./mvnw -q -B -DskipTests -Djib.from.image=docker://local/jre:21 "${MAVEN_ARGS[@]}" "$@"
+  ./mvnw -q -B -ntp -DskipTests "${MAVEN_ARGS[@]}" "$@"
 }
 
 # The value of a -Dname=value among the Maven arguments, or the default.
@@ -29,50 +32,57 @@ maven_arg() {
   echo "$default"
 }
 
-train_cds() {
-  local image=$1 archive_dir=$2 tmp
+# A training run: the service starts with the image's own entrypoint and flags (the cache must
+# be made by the same JVM, flags and class path), creates its context (every bean, both web
+# servers), and the JVM writes the cache as it exits. Nothing is registered (no network).
+train_aot_cache() {
+  local image=$1 cache_dir=$2 tmp
   tmp=$(mktemp -d) && chmod 777 "$tmp"
-  log "training run for the class-data sharing archive"
-  # onRefresh: the context starts (every bean, both web servers) and the JVM exits; nothing is
-  # registered (port 1: no Consul).
-  if docker run --rm --network none -v "$tmp:/cds" --entrypoint java "$image" \
-       -XX:ArchiveClassesAtExit=/cds/app.jsa -Dspring.context.exit=onRefresh -Dspring.cloud.consul.port=1 \
-       -cp @/app/jib-classpath-file org.example.web.WebApplication >"$tmp/training.log" 2>&1 \
-     && [[ -s $tmp/app.jsa ]]; then
-    cp "$tmp/app.jsa" "$archive_dir/app.jsa"
+  log "training run for the ahead-of-time cache"
+  if docker run --rm --network none -v "$tmp:/aot" \
+       -e "JDK_JAVA_OPTIONS=-XX:AOTCacheOutput=/aot/app.aot -Dspring.context.exit=onRefresh" \
+       "$image" >"$tmp/training.log" 2>&1 && [[ -s $tmp/app.aot ]]; then
+    cp "$tmp/app.aot" "$cache_dir/app.aot"
   else
-    warn "CDS training run failed (see below); the image is built without the archive"
+    warn "the training run made no cache (see below); the image is built without one"
     tail -n 5 "$tmp/training.log" >&2
   fi
   rm -rf "$tmp"
 }
 
 main() {
-  local cds=true
+  local aot=true
   MAVEN_ARGS=()
   while (($#)); do
     case $1 in
-      --no-cds) cds=false ;;
+      --no-aot) aot=false ;;
       -h|--help) usage; exit 0 ;;
-      *) MAVEN_ARGS+=("$1") ;;
+      -D?*=*) MAVEN_ARGS+=("$1") ;;
+      *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
   done
-  export JAVA_HOME=${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-  export MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}
-  docker image inspect local/jre:21 >/dev/null 2>&1 || die "base image local/jre:21 missing: run deploy/setup.sh"
+  local base; base=$(maven_arg jib.from.image docker://local/jre:25)
+  if [[ $base == docker://* ]]; then
+    docker image inspect "${base#docker://}" >/dev/null 2>&1 || die "base image ${base#docker://} missing: run deploy/setup.sh"
+  fi
+  use_jdk
   cd "$REPO_ROOT"
   local build_dir version image
   build_dir=$(maven_arg build.dir "$REPO_ROOT/target")
   version=$(maven_arg revision "$(sed -n 's:.*<revision>\(.*\)</revision>.*:\1:p' pom.xml | head -n 1)")
   image=$(maven_arg image.name web):$version
-  mkdir -p "$build_dir/cds"
-  rm -f "$build_dir/cds/app.jsa"
+  mkdir -p "$build_dir/aot"
+  rm -f "$build_dir/aot/app.aot"
+  log "building $image with Jib (JDK $JAVA_HOME)"
   mvnw package jib:dockerBuild || die "Jib build failed"
-  if $cds; then
-    train_cds "$image" "$build_dir/cds"
+  if $aot; then
+    train_aot_cache "$image" "$build_dir/aot"
     # initialize: git-commit-id sets the revision label; the jar is the one built above.
-    [[ -s $build_dir/cds/app.jsa ]] && { mvnw initialize jib:dockerBuild || die "Jib build (with CDS archive) failed"; }
+    if [[ -s $build_dir/aot/app.aot ]]; then
+      mvnw initialize jib:dockerBuild "-Daot.options=-XX:AOTCache=$AOT_CACHE_IN_IMAGE" \
+        || die "Jib build (with the ahead-of-time cache) failed"
+    fi
   fi
   log "built $(docker images --format '{{.Repository}}:{{.Tag}} ({{.Size}})' "$(maven_arg image.name web)" | paste -sd ' ' -)"
 }

@@ -1,0 +1,20 @@
+# local/consul:1.8.7 - the Consul servers of the stack, and the Consul of the Testcontainers tests.
+# Sourced by build-base-images.sh.
+
+CONSUL_IMAGE=local/consul:1.8.7
+
+build_consul() {
+  local dir; scratch_dir dir
+  new_rootfs "$dir" curl ca-certificates
+  trim_docs "$dir"
+  install -m 0755 "$(consul_binary)" "$dir/usr/local/bin/consul"
+  install -m 0755 "$REPO_ROOT/deploy/images/http-ok" "$dir/usr/local/bin/http-ok"
+  chroot "$dir" useradd --uid 1000 --user-group --no-create-home --home-dir /consul consul
+  install -d -o 1000 -g 1000 "$dir/consul" "$dir/consul/data" "$dir/consul/config"
+  # The entrypoint is the binary itself, as Testcontainers' ConsulContainer expects.
+  import_rootfs "$dir" "$CONSUL_IMAGE" \
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    'USER consul' 'WORKDIR /consul' \
+    'EXPOSE 8300 8301 8301/udp 8302 8302/udp 8500 8600 8600/udp' \
+    'ENTRYPOINT ["/usr/local/bin/consul"]' 'CMD ["agent", "-dev", "-client", "0.0.0.0"]'
+}
