@@ -155,6 +155,7 @@ final class LoadDriver {
 		stopSending();
 		awaitAnswers(this.answersDueWithin);
 		giveUpOnUnanswered();
+		this.client.shutdownNow();
 		long end = Timing.now();
 		List<Sample> all = new ArrayList<>(this.samples);
 		if (all.size() != this.sent.get()) {
@@ -167,6 +168,7 @@ final class LoadDriver {
 	void abort() {
 		stopSending();
 		giveUpOnUnanswered();
+		this.client.shutdownNow();
 	}
 
 	/** The requests answered so far (to wait on a condition while the load runs). */

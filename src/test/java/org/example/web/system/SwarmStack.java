@@ -14,6 +14,7 @@ import org.example.web.support.Http;
 import org.example.web.support.Project;
 import org.example.web.support.Shell;
 import org.example.web.support.Timing;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.boot.convert.DurationStyle;
@@ -138,9 +139,13 @@ final class SwarmStack implements AutoCloseable {
 	 * of application.yaml: the precedence Spring Boot applies.
 	 */
 	Duration drainPeriod() {
-		String env = Shell.run("docker", "service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
-				WEB);
-		Optional<String> fromStack = Json.read(env)
+		return drainPeriod(Json.read(Shell.run("docker", "service", "inspect", "--format",
+				"{{json .Spec.TaskTemplate.ContainerSpec.Env}}", WEB)));
+	}
+
+	/** The drain period for a service environment (a JSON array of "NAME=value"; null when empty). */
+	static Duration drainPeriod(JsonNode environment) {
+		Optional<String> fromStack = environment
 			.valueStream()
 			.map((variable) -> variable.asString())
 			.filter((variable) -> variable.startsWith("APP_DISCOVERY_DRAIN_PERIOD="))

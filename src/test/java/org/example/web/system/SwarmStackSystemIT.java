@@ -1,11 +1,12 @@
 package org.example.web.system;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -67,19 +68,21 @@ class SwarmStackSystemIT {
 			List<String> added = stack.webContainers().stream().filter((c) -> !before.contains(c)).toList();
 			LoadSummary load = scenario.finish();
 
+			// Seconds from ready to first request per new instance; null: it never got one.
 			Map<String, Double> convergence = new LinkedHashMap<>();
 			for (String container : added) {
 				Long firstRequest = load.firstSeen().get(container);
-				assertThat(firstRequest).as("requests answered by the new instance %s", container).isNotNull();
-				convergence.put(container, Timing.secondsBetween(stack.readyAt(container).toEpochMilli(), firstRequest));
+				convergence.put(container, (firstRequest != null)
+						? Timing.secondsBetween(stack.readyAt(container).toEpochMilli(), firstRequest) : null);
 			}
 			scenario.figure("readyToFirstRequestSeconds", convergence);
 			Report.write("scale-out 3->5", load, scenario.figures());
 			assertThat(added).hasSize(2);
 			load.assertNoneFailed();
 			assertThat(load.perInstance().keySet()).containsAll(stack.webContainers());
-			assertThat(convergence.values()).as("seconds from ready to first request, per new instance")
-				.allSatisfy((seconds) -> assertThat(seconds).isLessThan(Timing.seconds(SCALE_OUT_CONVERGENCE)));
+			assertThat(convergence).as("seconds from ready to first request, per new instance")
+				.allSatisfy((container, seconds) -> assertThat(seconds).isNotNull()
+					.isLessThan(Timing.seconds(SCALE_OUT_CONVERGENCE)));
 		}
 
 		stack.awaitServersUp(5, Duration.ofMinutes(1));
@@ -92,14 +95,14 @@ class SwarmStackSystemIT {
 			stack.awaitServersUp(2, Duration.ofMinutes(2));
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
 
+			// Seconds from deregistration to last request per removed instance; null: not measured
+			// (no deregistration in its log, or no request answered).
 			Map<String, Double> deregisteredToLastRequest = new LinkedHashMap<>();
 			for (String removed : fiveReplicas.stream().filter((c) -> !stack.webContainers().contains(c)).toList()) {
-				long deregistered = logs.firstLine(removed, "Deregistered ")
-					.orElseThrow(() -> new AssertionError("no deregistration in the log of " + removed))
-					.toEpochMilli();
+				Optional<Instant> deregistered = logs.firstLine(removed, "Deregistered ");
 				Long lastRequest = load.lastSeen().get(removed);
-				assertThat(lastRequest).as("requests answered by %s", removed).isNotNull();
-				deregisteredToLastRequest.put(removed, Timing.secondsBetween(deregistered, lastRequest));
+				deregisteredToLastRequest.put(removed, (deregistered.isPresent() && lastRequest != null)
+						? Timing.secondsBetween(deregistered.get().toEpochMilli(), lastRequest) : null);
 			}
 			scenario.figure("deregistrationToLastRequestSeconds", deregisteredToLastRequest);
 			scenario.figure("drainPeriodSeconds", Timing.seconds(drainPeriod));
@@ -107,9 +110,10 @@ class SwarmStackSystemIT {
 			Report.write("scale-in 5->2", load, scenario.figures());
 			load.assertNoneFailed();
 			assertThat(deregisteredToLastRequest).hasSize(3);
-			assertThat(deregisteredToLastRequest.values())
+			assertThat(deregisteredToLastRequest)
 				.as("seconds from deregistration to the last request, per removed instance (drain period %s)", drainPeriod)
-				.allSatisfy((seconds) -> assertThat(seconds).isLessThan(Timing.seconds(drainPeriod)));
+				.allSatisfy((container, seconds) -> assertThat(seconds).isNotNull()
+					.isLessThan(Timing.seconds(drainPeriod)));
 			assertThat(load.instancesSince(load.endMillis() - 3000)).hasSize(2);
 		}
 	}
