@@ -2,6 +2,7 @@ package org.example.web.discovery;
 
 import java.time.Duration;
 
+import org.example.web.support.Ports;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,13 +13,13 @@ class ConsulOutageIT {
 
 	@Test
 	void startsWithoutConsulAndRegistersOnceItAnswers() {
-		int consulPort = WebInstance.freePort();
+		int consulPort = Ports.free();
 		WebInstance web = WebInstance.start(consulPort);
 		LocalConsul consul = LocalConsul.onHostPort(consulPort);
 		try {
 			assertThat(web.get("/status")).as("serves without Consul").isEqualTo(200);
 			consul.start();
-			await().atMost(Duration.ofSeconds(20)).until(() -> passing(consul, web));
+			await().atMost(Duration.ofSeconds(20)).until(() -> consul.passes(web));
 		}
 		finally {
 			web.close();
@@ -28,37 +29,28 @@ class ConsulOutageIT {
 
 	@Test
 	void registersAgainWhenConsulLosesTheRegistration() {
-		int consulPort = WebInstance.freePort();
+		int consulPort = Ports.free();
 		LocalConsul consul = LocalConsul.onHostPort(consulPort);
 		consul.start();
 		WebInstance web = WebInstance.start(consulPort);
 		LocalConsul restarted = LocalConsul.onHostPort(consulPort);
 		try {
-			await().atMost(Duration.ofSeconds(15)).until(() -> passing(consul, web));
+			await().atMost(Duration.ofSeconds(15)).until(() -> consul.passes(web));
 
 			consul.put("/v1/agent/service/deregister/" + web.instanceId());
-			assertThat(consul.get("/v1/agent/services").has(web.instanceId())).isFalse();
-			await().atMost(Duration.ofSeconds(15)).until(() -> passing(consul, web));
+			assertThat(consul.holds(web)).isFalse();
+			await().atMost(Duration.ofSeconds(15)).until(() -> consul.passes(web));
 
 			// A restarted dev agent has forgotten every service.
 			consul.stop();
 			restarted.start();
-			await().atMost(Duration.ofSeconds(20)).until(() -> passing(restarted, web));
+			await().atMost(Duration.ofSeconds(20)).until(() -> restarted.passes(web));
 		}
 		finally {
 			web.close();
 			consul.stop();
 			restarted.stop();
 		}
-	}
-
-	private static boolean passing(LocalConsul consul, WebInstance web) {
-		for (var entry : consul.get("/v1/health/service/web?passing=true")) {
-			if (web.instanceId().equals(entry.get("Service").get("ID").asString())) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.example.web.support.Project;
+import org.example.web.support.Timing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Lookup;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 import tools.jackson.databind.JsonNode;
 
@@ -37,13 +37,13 @@ class ConsulRegistrationIT {
 	@Test
 	void registersWithItsIdAddressPortAndReadinessCheck() throws Exception {
 		try (WebInstance web = WebInstance.start(consul.httpPort())) {
-			await().atMost(Duration.ofSeconds(15)).until(() -> registered(web));
+			await().atMost(Duration.ofSeconds(15)).until(() -> consul.holds(web));
 			JsonNode service = consul.get("/v1/agent/services").get(web.instanceId());
-			assertThat(service.get("Service").asString()).isEqualTo("web");
+			assertThat(service.get("Service").asString()).isEqualTo(LocalConsul.SERVICE);
 			assertThat(service.get("Address").asString()).isEqualTo(web.address());
 			assertThat(service.get("Port").asInt()).isEqualTo(web.port());
-			assertThat(service.get("Meta").get("version").asString()).isEqualTo("1.0.0");
-			assertThat(service.get("Tags").toString()).contains("version=1.0.0");
+			assertThat(service.get("Meta").get("version").asString()).isEqualTo(Project.VERSION);
+			assertThat(service.get("Tags").toString()).contains("version=" + Project.VERSION);
 
 			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
 				JsonNode check = check(web);
@@ -52,11 +52,14 @@ class ConsulRegistrationIT {
 					.contains(web.address() + ":" + web.managementPort() + "/actuator/health/readiness");
 			});
 
-			List<Record> srv = consul.srv("web.service.consul.");
+			List<Record> srv = consul.srv(LocalConsul.SERVICE + ".service.consul.");
 			assertThat(srv).singleElement().isInstanceOf(SRVRecord.class);
 			SRVRecord record = (SRVRecord) srv.get(0);
 			assertThat(record.getPort()).isEqualTo(web.port());
-			assertThat(addressOf(record)).isEqualTo(web.address());
+			assertThat(consul.lookup(record.getTarget(), Type.A)).as("A record of %s", record.getTarget())
+				.singleElement()
+				.extracting((a) -> ((ARecord) a).getAddress().getHostAddress())
+				.isEqualTo(web.address());
 		}
 	}
 
@@ -65,8 +68,8 @@ class ConsulRegistrationIT {
 		try (WebInstance first = WebInstance.start(consul.httpPort());
 				WebInstance second = WebInstance.start(consul.httpPort())) {
 			assertThat(first.instanceId()).isNotEqualTo(second.instanceId());
-			await().atMost(Duration.ofSeconds(15)).until(() -> passingInstances() == 2);
-			assertThat(consul.srv("web.service.consul."))
+			await().atMost(Duration.ofSeconds(15)).until(() -> consul.passing().size() == 2);
+			assertThat(consul.srv(LocalConsul.SERVICE + ".service.consul."))
 				.extracting((r) -> ((SRVRecord) r).getPort())
 				.containsExactlyInAnyOrder(first.port(), second.port());
 		}
@@ -75,50 +78,30 @@ class ConsulRegistrationIT {
 	@Test
 	void deregistersBeforeTheWebServerStopsAccepting() throws Exception {
 		WebInstance web = WebInstance.start(consul.httpPort());
-		await().atMost(Duration.ofSeconds(15)).until(() -> registered(web));
-		long started = System.nanoTime();
+		await().atMost(Duration.ofSeconds(15)).until(() -> consul.holds(web));
+		long started = Timing.now();
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(web::close);
 
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> !registered(web));
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> !consul.holds(web));
 		// The moment Consul no longer lists it, the instance still serves, and says it is not ready.
 		int statusWhenDeregistered = web.get("/status");
 		int readinessWhenDeregistered = web.getManagement("/actuator/health/readiness");
 
 		closing.get(30, TimeUnit.SECONDS);
-		long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+		long stopMillis = Timing.now() - started;
 		assertThat(statusWhenDeregistered).isEqualTo(200);
 		assertThat(readinessWhenDeregistered).isEqualTo(503);
 		assertThat(web.get("/status")).as("refused once stopped").isEqualTo(-1);
-		assertThat(stopMillis).as("stop took the drain period (2 s) at least").isGreaterThanOrEqualTo(2000);
-	}
-
-	private static boolean registered(WebInstance web) {
-		return consul.get("/v1/agent/services").has(web.instanceId());
+		assertThat(stopMillis).as("stop took the drain period (%s) at least", WebInstance.DRAIN_PERIOD)
+			.isGreaterThanOrEqualTo(WebInstance.DRAIN_PERIOD.toMillis());
 	}
 
 	private static JsonNode check(WebInstance web) {
-		for (JsonNode check : consul.get("/v1/health/checks/web")) {
-			if (web.instanceId().equals(check.get("ServiceID").asString())) {
-				return check;
-			}
-		}
-		throw new AssertionError("no check for " + web.instanceId());
-	}
-
-	private static long passingInstances() {
-		return consul.get("/v1/health/service/web?passing=true").size();
-	}
-
-	private static String addressOf(SRVRecord record) throws Exception {
-		SimpleResolver resolver = new SimpleResolver(consul.getHost());
-		resolver.setPort(consul.getMappedPort(8600));
-		resolver.setTCP(true);
-		Lookup lookup = new Lookup(record.getTarget(), Type.A);
-		lookup.setResolver(resolver);
-		lookup.setCache(null);
-		Record[] answers = lookup.run();
-		assertThat(answers).as("A record of %s", record.getTarget()).isNotNull().hasSize(1);
-		return ((ARecord) answers[0]).getAddress().getHostAddress();
+		return consul.get("/v1/health/checks/" + LocalConsul.SERVICE)
+			.valueStream()
+			.filter((check) -> web.instanceId().equals(check.get("ServiceID").asString()))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no check for " + web.instanceId()));
 	}
 
 }

@@ -1,21 +1,19 @@
 package org.example.web.discovery;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 
+import org.example.web.support.Http;
+import org.example.web.support.Json;
 import org.testcontainers.consul.ConsulContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real Consul 1.8.7 agent (dev mode) in a container, built locally by deploy/setup.sh, and the
@@ -26,11 +24,10 @@ final class LocalConsul extends ConsulContainer {
 	static final DockerImageName IMAGE = DockerImageName.parse("local/consul:1.8.7")
 		.asCompatibleSubstituteFor("hashicorp/consul");
 
+	/** The Consul service name the instances register under (app.discovery.service-name). */
+	static final String SERVICE = "web";
+
 	private static final int DNS_PORT = 8600;
-
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-	private final JsonMapper json = JsonMapper.builder().build();
 
 	LocalConsul() {
 		super(IMAGE);
@@ -50,44 +47,52 @@ final class LocalConsul extends ConsulContainer {
 
 	/** GET on the HTTP API, parsed (Consul 1.8 pretty-prints its JSON). */
 	JsonNode get(String path) {
-		return this.json.readTree(call("GET", path));
+		return Json.read(call("GET", path));
 	}
 
 	void put(String path) {
 		call("PUT", path);
 	}
 
-	/** The SRV records Consul DNS answers for the name, asked over TCP (the only mapped DNS port). */
-	List<Record> srv(String name) throws IOException {
+	/** Whether this agent holds the instance's registration. */
+	boolean holds(WebInstance web) {
+		return get("/v1/agent/services").has(web.instanceId());
+	}
+
+	/** Whether the instance is registered and its check passes. */
+	boolean passes(WebInstance web) {
+		return passing().contains(web.instanceId());
+	}
+
+	/** The ids of the instances whose checks pass. */
+	List<String> passing() {
+		return get("/v1/health/service/" + SERVICE + "?passing=true").valueStream()
+			.map((entry) -> entry.get("Service").get("ID").asString())
+			.toList();
+	}
+
+	/** The records Consul DNS answers for the name, asked over TCP (the only mapped DNS port). */
+	List<Record> lookup(Name name, int type) throws IOException {
 		SimpleResolver resolver = new SimpleResolver(getHost());
 		resolver.setPort(getMappedPort(DNS_PORT));
 		resolver.setTCP(true);
-		Lookup lookup = new Lookup(name, Type.SRV);
+		Lookup lookup = new Lookup(name, type);
 		lookup.setResolver(resolver);
 		lookup.setCache(null);
 		Record[] records = lookup.run();
 		return (records != null) ? List.of(records) : List.of();
 	}
 
+	List<Record> srv(String name) throws IOException {
+		return lookup(Name.fromString(name), Type.SRV);
+	}
+
 	private String call(String method, String path) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + getHost() + ":" + httpPort() + path))
-			.method(method, HttpRequest.BodyPublishers.noBody())
-			.timeout(Duration.ofSeconds(5))
-			.build();
-		try {
-			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 200) {
-				throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
-			}
-			return response.body();
+		HttpResponse<String> response = Http.send(method, "http://" + getHost() + ":" + httpPort() + path);
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException(method + " " + path + " -> " + response.statusCode() + " " + response.body());
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException(method + " " + path + " failed", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return response.body();
 	}
 
 }

@@ -8,7 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.example.web.system.Shell;
+import org.example.web.support.Project;
+import org.example.web.support.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,7 @@ class PrometheusConfigIT {
 
 	private static final String IMAGE = System.getProperty("prometheus.image", "local/prometheus:2.53");
 
-	private static final Path ROOT = Path.of(System.getProperty("project.root", ".")).toAbsolutePath();
-
-	private static final Path REPORT = ROOT.resolve("target/reports/alert-rule-tests.txt");
+	private static final Path REPORT = Project.REPORTS.resolve("alert-rule-tests.txt");
 
 	private static final List<String> report = new ArrayList<>();
 
@@ -44,23 +43,17 @@ class PrometheusConfigIT {
 
 	@Test
 	void configurationLoads() {
-		Shell.Result result = promtool("check", "config", "prometheus.yml");
-		assertThat(result.exitCode()).as(result.output()).isZero();
-		assertThat(result.output()).contains("SUCCESS");
+		assertSucceeds(promtool("check", "config", "prometheus.yml"));
 	}
 
 	@Test
 	void rulesLoad() {
-		Shell.Result result = promtool("check", "rules", "alerts.yml");
-		assertThat(result.exitCode()).as(result.output()).isZero();
-		assertThat(result.output()).contains("SUCCESS");
+		assertSucceeds(promtool("check", "rules", "alerts.yml"));
 	}
 
 	@Test
 	void alertRulesPassTheirUnitTests() {
-		Shell.Result result = promtool("test", "rules", "alerts.test.yml");
-		assertThat(result.exitCode()).as(result.output()).isZero();
-		assertThat(result.output()).contains("SUCCESS");
+		assertSucceeds(promtool("test", "rules", "alerts.test.yml"));
 	}
 
 	@AfterAll
@@ -69,10 +62,15 @@ class PrometheusConfigIT {
 		Files.writeString(REPORT, String.join("\n", report), StandardCharsets.UTF_8);
 	}
 
+	private static void assertSucceeds(Shell.Result promtool) {
+		assertThat(promtool.exitCode()).as(promtool.output()).isZero();
+		assertThat(promtool.output()).contains("SUCCESS");
+	}
+
 	/** promtool ARGS in the image, with prometheus/ as its (read-only) working directory. */
 	private static Shell.Result promtool(String... args) {
 		List<String> command = new ArrayList<>(List.of("docker", "run", "--rm", "--network", "none", "-v",
-				ROOT.resolve("prometheus") + ":/etc/prometheus:ro", "-w", "/etc/prometheus", "--entrypoint",
+				Project.ROOT.resolve("prometheus") + ":/etc/prometheus:ro", "-w", "/etc/prometheus", "--entrypoint",
 				"promtool", IMAGE));
 		command.addAll(List.of(args));
 		Shell.Result result = Shell.tryRun(Duration.ofSeconds(120), command.toArray(String[]::new));

@@ -1,15 +1,19 @@
 package org.example.web.status;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.cloud.client.DefaultServiceInstance;
-import org.springframework.cloud.client.serviceregistry.Registration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.cloud.client.serviceregistry.Registration;
+import org.springframework.cloud.consul.model.http.agent.NewService;
+import org.springframework.cloud.consul.serviceregistry.ConsulRegistration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.web.servlet.MockMvc;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -36,7 +40,7 @@ class WhoAmIControllerTest {
 	void answersLateWhenAskedTo() throws Exception {
 		long start = System.nanoTime();
 		this.mvc.perform(get("/whoami").param("delayMs", "300")).andExpect(status().isOk());
-		org.assertj.core.api.Assertions.assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(300_000_000L);
+		assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
 	}
 
 	@Test
@@ -49,45 +53,15 @@ class WhoAmIControllerTest {
 	@TestConfiguration
 	static class Config {
 
+		/** The registration type the service has in production, for a made-up instance. */
 		@Bean
 		Registration registration() {
-			DefaultServiceInstance instance = new DefaultServiceInstance("web-test-1", "web", "10.20.0.7", 8181, false);
-			return new Registration() {
-				@Override
-				public String getInstanceId() {
-					return instance.getInstanceId();
-				}
-
-				@Override
-				public String getServiceId() {
-					return instance.getServiceId();
-				}
-
-				@Override
-				public String getHost() {
-					return instance.getHost();
-				}
-
-				@Override
-				public int getPort() {
-					return instance.getPort();
-				}
-
-				@Override
-				public boolean isSecure() {
-					return false;
-				}
-
-				@Override
-				public java.net.URI getUri() {
-					return instance.getUri();
-				}
-
-				@Override
-				public java.util.Map<String, String> getMetadata() {
-					return instance.getMetadata();
-				}
-			};
+			NewService service = new NewService();
+			service.setId("web-test-1");
+			service.setName("web");
+			service.setAddress("10.20.0.7");
+			service.setPort(8181);
+			return new ConsulRegistration(service, null);
 		}
 
 	}

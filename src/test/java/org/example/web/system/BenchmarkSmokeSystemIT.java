@@ -3,10 +3,10 @@ package org.example.web.system;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.example.web.support.Json;
+import org.example.web.support.Project;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,15 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ratios and convergence computed, report and chart written. No timing is asserted: benchmarks
  * are figures, not tests.
  */
-@ExtendWith(DeployedStack.class)
+@SystemTest
 class BenchmarkSmokeSystemIT {
 
 	@Test
 	void benchmarkRunsAndWritesItsReport(SwarmStack stack) {
-		stack.scaleAndWait(3);
+		stack.reset();
 		SwarmStack.script(Duration.ofMinutes(6), "bench.sh", "--smoke");
-		Path out = Path.of(System.getProperty("project.root", "."), "target", "bench-smoke");
-		JsonNode result = JsonMapper.builder().build().readTree(out.resolve("benchmarks.json").toFile());
+		Path out = Project.ROOT.resolve("target").resolve("bench-smoke");
+		JsonNode result = Json.read(out.resolve("benchmarks.json"));
 
 		assertThat(result.get("throughput").valueStream().map((t) -> t.get("case").asString()).distinct())
 			.containsExactlyInAnyOrder("direct", "static", "ours", "ceiling");

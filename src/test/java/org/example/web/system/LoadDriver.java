@@ -10,25 +10,39 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.example.web.support.Timing;
+import org.example.web.support.WhoAmI;
 
 /**
- * A bounded, constant-rate load through HAProxy's public frontend: one GET every 1/rate seconds,
- * whatever the answers take (open model), each request recorded with its outcome. Stops by itself
- * after {@code maxDuration}.
+ * A bounded, constant-rate load: one GET every 1/rate seconds, whatever the answers take (open
+ * model). Every request sent is accounted for: it ends as exactly one {@link Sample}, answered,
+ * failed, or, if still unanswered when the load stops, failed as "unanswered". Stops sending by
+ * itself after {@code maxDuration}. Use it through {@link Scenario}.
  */
-final class LoadDriver implements AutoCloseable {
+final class LoadDriver {
 
-	private static final Pattern HOSTNAME = Pattern.compile("\"hostname\"\\s*:\\s*\"([^\"]+)\"");
+	/** A request without an answer by then fails as "timeout". */
+	static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-	private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
+	/**
+	 * How long {@link #stop()} waits for the answers still due: above the request time-out, so
+	 * that a request that has none by then never got one ("unanswered").
+	 */
+	static final Duration ANSWERS_DUE_WITHIN = Duration.ofSeconds(15);
 
 	private final HttpClient client = HttpClient.newBuilder()
 		.connectTimeout(Duration.ofSeconds(2))
@@ -37,52 +51,86 @@ final class LoadDriver implements AutoCloseable {
 
 	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 
+	private final AtomicLong sent = new AtomicLong();
+
+	/** Requests sent and not yet answered, by sequence number. */
+	private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+
 	private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
 
-	private final AtomicInteger inFlight = new AtomicInteger();
+	private final AtomicBoolean timeLimitReached = new AtomicBoolean();
 
 	private final URI uri;
 
 	private final int ratePerSecond;
 
-	private final long startMillis = System.currentTimeMillis();
+	private final Duration requestTimeout;
 
-	private final ScheduledFuture<?> task;
+	private final Duration answersDueWithin;
 
-	private LoadDriver(URI uri, int ratePerSecond, Duration maxDuration) {
+	private final long startMillis = Timing.now();
+
+	private final ScheduledFuture<?> sending;
+
+	private LoadDriver(URI uri, int ratePerSecond, Duration maxDuration, Duration requestTimeout,
+			Duration answersDueWithin) {
 		this.uri = uri;
 		this.ratePerSecond = ratePerSecond;
-		this.task = this.scheduler.scheduleAtFixedRate(this::sendOne, 0, 1_000_000 / ratePerSecond,
+		this.requestTimeout = requestTimeout;
+		this.answersDueWithin = answersDueWithin;
+		this.sending = this.scheduler.scheduleAtFixedRate(this::sendOne, 0, 1_000_000 / ratePerSecond,
 				TimeUnit.MICROSECONDS);
-		this.scheduler.schedule(() -> this.task.cancel(false), maxDuration.toMillis(), TimeUnit.MILLISECONDS);
+		this.scheduler.schedule(() -> {
+			this.timeLimitReached.set(true);
+			this.sending.cancel(false);
+		}, maxDuration.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	static LoadDriver start(String url, int ratePerSecond, Duration maxDuration) {
-		return new LoadDriver(URI.create(url), ratePerSecond, maxDuration);
+		return start(url, ratePerSecond, maxDuration, REQUEST_TIMEOUT, ANSWERS_DUE_WITHIN);
+	}
+
+	static LoadDriver start(String url, int ratePerSecond, Duration maxDuration, Duration requestTimeout,
+			Duration answersDueWithin) {
+		return new LoadDriver(URI.create(url), ratePerSecond, maxDuration, requestTimeout, answersDueWithin);
 	}
 
 	private void sendOne() {
-		HttpRequest request = HttpRequest.newBuilder(this.uri).timeout(Duration.ofSeconds(10)).GET().build();
-		long sentAt = System.currentTimeMillis();
-		long start = System.nanoTime();
-		this.inFlight.incrementAndGet();
-		this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-			long micros = (System.nanoTime() - start) / 1000;
-			if (error == null) {
-				String kind = (response.statusCode() >= 500) ? "5xx" : (response.statusCode() >= 400) ? "4xx" : null;
-				this.samples.add(new Sample(sentAt, response.statusCode(), micros, find(HOSTNAME, response.body()),
-						find(VERSION, response.body()), kind));
-			}
-			else {
-				this.samples.add(new Sample(sentAt, -1, micros, null, null, kind(error)));
-			}
-			this.inFlight.decrementAndGet();
-		});
+		long id = this.sent.incrementAndGet();
+		InFlight request = new InFlight(Timing.now(), System.nanoTime());
+		this.inFlight.put(id, request);
+		try {
+			request.exchange = this.client.sendAsync(
+					HttpRequest.newBuilder(this.uri).timeout(this.requestTimeout).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+			request.recorded = request.exchange.handle((response, error) -> {
+				record(id, (error == null) ? answered(request, response) : failed(request, kind(error)));
+				return null;
+			});
+		}
+		catch (RuntimeException ex) {
+			// Never let an exception escape: the scheduler would silently stop sending.
+			record(id, failed(request, ex.getClass().getSimpleName()));
+		}
 	}
 
-	private static String find(Pattern pattern, String body) {
-		Matcher matcher = pattern.matcher(body);
-		return matcher.find() ? matcher.group(1) : null;
+	/** Records the request's one sample, unless it already has one (stop() gave up on it). */
+	private void record(long id, Sample sample) {
+		if (this.inFlight.remove(id) != null) {
+			this.samples.add(sample);
+		}
+	}
+
+	private static Sample answered(InFlight request, HttpResponse<String> response) {
+		int status = response.statusCode();
+		String kind = (status >= 500) ? "5xx" : (status >= 400) ? "4xx" : null;
+		Optional<WhoAmI> who = WhoAmI.parse(response.body());
+		return new Sample(request.sentAtMillis, status, request.micros(), who.map(WhoAmI::hostname).orElse(null),
+				who.map(WhoAmI::version).orElse(null), kind);
+	}
+
+	private static Sample failed(InFlight request, String kind) {
+		return new Sample(request.sentAtMillis, -1, request.micros(), null, null, kind);
 	}
 
 	private static String kind(Throwable error) {
@@ -99,47 +147,100 @@ final class LoadDriver implements AutoCloseable {
 		return cause.getClass().getSimpleName();
 	}
 
-	/** Stops sending, waits for the answers still due, and sums up. */
+	/**
+	 * Stops sending, waits for the answers still due, records the requests that have none as
+	 * failed ("unanswered"), and sums up.
+	 */
 	LoadSummary stop() {
-		this.task.cancel(false);
-		long deadline = System.currentTimeMillis() + 15_000;
-		while (this.inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
-			sleep(50);
+		stopSending();
+		awaitAnswers(this.answersDueWithin);
+		giveUpOnUnanswered();
+		this.client.shutdownNow();
+		long end = Timing.now();
+		List<Sample> all = new ArrayList<>(this.samples);
+		if (all.size() != this.sent.get()) {
+			throw new IllegalStateException(this.sent.get() + " requests sent but " + all.size() + " recorded");
 		}
+		return new LoadSummary(this.ratePerSecond, this.startMillis, end, all, this.timeLimitReached.get());
+	}
+
+	/** Stops at once, after a failure: no summary, nothing left running. */
+	void abort() {
+		stopSending();
+		giveUpOnUnanswered();
+		this.client.shutdownNow();
+	}
+
+	/** The requests answered so far (to wait on a condition while the load runs). */
+	LoadSummary soFar() {
+		return new LoadSummary(this.ratePerSecond, this.startMillis, Timing.now(), new ArrayList<>(this.samples),
+				this.timeLimitReached.get());
+	}
+
+	private void stopSending() {
+		this.sending.cancel(false);
 		this.scheduler.shutdownNow();
-		return new LoadSummary(this.ratePerSecond, this.startMillis, System.currentTimeMillis(),
-				new ArrayList<>(this.samples));
-	}
-
-	/** Lets the load run for that long, then stops it and sums up. */
-	LoadSummary stopAfter(Duration duration) {
-		sleep(duration.toMillis());
-		return stop();
-	}
-
-	/** The samples so far (for waiting on a condition while the load runs). */
-	List<Sample> samples() {
-		return new ArrayList<>(this.samples);
-	}
-
-	@Override
-	public void close() {
-		this.task.cancel(false);
-		this.scheduler.shutdownNow();
-	}
-
-	private static void sleep(long millis) {
 		try {
-			Thread.sleep(millis);
+			this.scheduler.awaitTermination(5, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 	}
 
+	private void awaitAnswers(Duration within) {
+		CompletableFuture<?>[] due = this.inFlight.values()
+			.stream()
+			.map((request) -> request.recorded)
+			.filter((recorded) -> recorded != null)
+			.toArray(CompletableFuture[]::new);
+		try {
+			CompletableFuture.allOf(due).get(within.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			// the ones still unanswered are recorded as such
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void giveUpOnUnanswered() {
+		for (Map.Entry<Long, InFlight> entry : this.inFlight.entrySet()) {
+			InFlight request = entry.getValue();
+			record(entry.getKey(), failed(request, "unanswered"));
+			if (request.exchange != null) {
+				request.exchange.cancel(true);
+			}
+		}
+	}
+
+	/** A request on its way: when it left, and what becomes of it. */
+	private static final class InFlight {
+
+		final long sentAtMillis;
+
+		final long sentAtNanos;
+
+		volatile CompletableFuture<HttpResponse<String>> exchange;
+
+		volatile CompletableFuture<Void> recorded;
+
+		InFlight(long sentAtMillis, long sentAtNanos) {
+			this.sentAtMillis = sentAtMillis;
+			this.sentAtNanos = sentAtNanos;
+		}
+
+		long micros() {
+			return (System.nanoTime() - this.sentAtNanos) / 1000;
+		}
+
+	}
+
 	/**
-	 * One request: when it was sent, its status (-1: no answer), latency, which instance and
-	 * version answered, what went wrong (refused, reset, timeout, 5xx, 4xx; null when it succeeded).
+	 * One request: when it was sent, its status (-1: no answer), latency (until the answer, or
+	 * until given up), which instance and version answered, what went wrong (refused, reset,
+	 * timeout, unanswered, 5xx, 4xx; null when it succeeded).
 	 */
 	record Sample(long sentAtMillis, int status, long latencyMicros, String instance, String version, String error) {
 

@@ -5,11 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Follows the logs of containers while they run ({@code docker logs -f}), so that what a
@@ -17,21 +17,17 @@ import java.util.regex.Pattern;
  */
 final class LogFollower implements AutoCloseable {
 
-	private static final Pattern TIMESTAMP = Pattern.compile("\"@timestamp\"\\s*:\\s*\"([^\"]+)\"");
+	private final Map<String, Path> files = new LinkedHashMap<>();
 
-	private final List<Process> processes = new ArrayList<>();
-
-	private final List<Path> files = new ArrayList<>();
-
-	private final List<String> containers;
+	private final Map<String, Process> processes = new LinkedHashMap<>();
 
 	LogFollower(List<String> containers) {
-		this.containers = List.copyOf(containers);
 		try {
 			for (String container : containers) {
 				Path file = Files.createTempFile("log-" + container, ".txt");
-				this.files.add(file);
-				this.processes.add(new ProcessBuilder("docker", "logs", "-f", container).redirectErrorStream(true)
+				this.files.put(container, file);
+				this.processes.put(container, new ProcessBuilder("docker", "logs", "-f", container)
+					.redirectErrorStream(true)
 					.redirectOutput(file.toFile())
 					.start());
 			}
@@ -42,37 +38,24 @@ final class LogFollower implements AutoCloseable {
 		}
 	}
 
-	/** The time stamp of the first line of that container's log that contains the marker. */
-	Optional<Instant> firstLine(String container, String marker) {
-		int index = this.containers.indexOf(container);
-		if (index < 0) {
+	/** The time stamp of the first service log line of that container whose message contains the text. */
+	Optional<Instant> firstLine(String container, String text) {
+		Path file = this.files.get(container);
+		if (file == null) {
 			return Optional.empty();
 		}
-		try {
-			return Files.readAllLines(this.files.get(index))
-				.stream()
-				.filter((line) -> line.contains(marker))
-				.findFirst()
-				.map(LogFollower::timestampOf);
+		try (Stream<String> lines = Files.lines(file)) {
+			return ServiceLogLine.first(lines, text).map(ServiceLogLine::timestamp);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
-	/** The time stamp of a service log line (structured JSON, Elastic Common Schema). */
-	static Instant timestampOf(String line) {
-		Matcher matcher = TIMESTAMP.matcher(line);
-		if (!matcher.find()) {
-			throw new IllegalArgumentException("no @timestamp in " + line);
-		}
-		return Instant.parse(matcher.group(1));
-	}
-
 	@Override
 	public void close() {
-		this.processes.forEach(Process::destroy);
-		for (Path file : this.files) {
+		this.processes.values().forEach(Process::destroy);
+		for (Path file : this.files.values()) {
 			try {
 				Files.deleteIfExists(file);
 			}

@@ -1,19 +1,21 @@
 package org.example.web.system;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-import org.junit.jupiter.api.MethodOrderer;
+import org.example.web.support.Http;
+import org.example.web.support.Json;
+import org.example.web.support.Shell;
+import org.example.web.support.Timing;
+import org.example.web.support.WhoAmI;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,61 +25,55 @@ import static org.awaitility.Awaitility.await;
  * instance-down alert fires, the dashboard has data, and one request can be followed from
  * HAProxy's log to the instance's log.
  */
-@ExtendWith(DeployedStack.class)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SystemTest
 class ObservabilitySystemIT {
-
-	static final String PROMETHEUS = "http://127.0.0.1:9090";
-
-	static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@Test
 	@Order(1)
 	void prometheusScrapesEveryReplicaAndFollowsScaling(SwarmStack stack) {
-		stack.scaleAndWait(3);
+		stack.reset();
 		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(webTargetsUp())
-			.hasSize(3)
+			.hasSize(SwarmStack.REPLICAS)
 			.allSatisfy((id) -> assertThat(stack.webContainers()).anySatisfy((c) -> assertThat(id).contains(c))));
 
 		stack.scale(5);
 		stack.awaitServersUp(5, Duration.ofMinutes(2));
-		long servedAt = System.currentTimeMillis();
+		long servedAt = Timing.now();
 		await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> webTargetsUp().size() == 5);
-		double seconds = (System.currentTimeMillis() - servedAt) / 1000.0;
 		Report.write("prometheus follows scale-out 3->5",
-				Map.of("secondsFromHaproxyServingTo5TargetsUp", seconds, "scrapeIntervalSeconds", 5));
-		stack.scaleAndWait(3);
+				Map.of("secondsFromHaproxyServingTo5TargetsUp", Timing.secondsSince(servedAt), "scrapeIntervalSeconds", 5));
+		stack.reset();
 	}
 
 	@Test
 	@Order(2)
 	void instanceDownAlertFiresForAKilledInstance(SwarmStack stack) {
-		stack.scaleAndWait(3);
+		stack.reset();
 		String victim = stack.webContainers().get(0);
-		long killedAt = System.currentTimeMillis();
+		long killedAt = Timing.now();
 		Shell.run("docker", "kill", victim);
 		await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> firing("WebInstanceDown", victim));
-		Report.write("alert WebInstanceDown", Map.of("killed", victim, "secondsToFiring",
-				(System.currentTimeMillis() - killedAt) / 1000.0, "ruleFor", "1m"));
-		stack.awaitServersUp(3, Duration.ofMinutes(2));
+		Report.write("alert WebInstanceDown",
+				Map.of("killed", victim, "secondsToFiring", Timing.secondsSince(killedAt), "ruleFor", "1m"));
+		stack.awaitServersUp(SwarmStack.REPLICAS, Duration.ofMinutes(2));
 	}
 
 	@Test
 	@Order(3)
 	void oneRequestCanBeFollowedFromHaproxyToTheInstance(SwarmStack stack) {
-		var response = SwarmStack.get(SwarmStack.PUBLIC + "/whoami");
+		var response = Http.get(Endpoints.WHOAMI);
 		String requestId = response.headers().firstValue("X-Request-ID").orElseThrow();
-		String host = response.body().replaceAll(".*\"hostname\":\"([^\"]+)\".*", "$1");
+		String host = WhoAmI.hostnameIn(response.body());
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-			assertThat(Shell.run("docker", "service", "logs", "--raw", SwarmStack.STACK + "_haproxy"))
-				.contains("rid=" + requestId);
-			String line = Shell.run("docker", "logs", host)
+			assertThat(Shell.run("docker", "service", "logs", "--raw", SwarmStack.HAPROXY)).contains("rid=" + requestId);
+			JsonNode log = Shell.run("docker", "logs", host)
 				.lines()
-				.filter((l) -> l.contains(requestId))
+				.map(ServiceLogLine::parse)
+				.flatMap(Optional::stream)
+				.map(ServiceLogLine::json)
+				.filter((line) -> requestId.equals(line.path("requestId").asString(null)))
 				.findFirst()
 				.orElseThrow();
-			JsonNode log = JSON.readTree(line);
-			assertThat(log.get("requestId").asString()).isEqualTo(requestId);
 			assertThat(log.get("message").asString()).startsWith("GET /whoami 200");
 			assertThat(log.get("service").get("node").get("name").asString()).isEqualTo(host);
 			assertThat(log.get("service").get("version").asString()).isNotBlank();
@@ -87,34 +83,32 @@ class ObservabilitySystemIT {
 	@Test
 	@Order(4)
 	void dashboardShowsEveryInstanceWithData(SwarmStack stack) throws Exception {
-		stack.awaitServersUp(3, Duration.ofMinutes(1));
+		stack.awaitServersUp(SwarmStack.REPLICAS, Duration.ofMinutes(1));
 		// Some traffic, so that rates and latencies have values.
-		LoadSummary load = LoadDriver.start(SwarmStack.PUBLIC + "/whoami", 40, Duration.ofSeconds(30)).stopAfter(Duration.ofSeconds(20));
-		assertThat(load.failed()).isZero();
-		String url = PROMETHEUS + "/consoles/web.html";
+		try (Scenario scenario = Scenario.underLoad(Duration.ofSeconds(30))) {
+			scenario.finishAfter(Duration.ofSeconds(20)).assertNoneFailed();
+		}
+		String url = Endpoints.PROMETHEUS + "/consoles/web.html";
 		List<String> chromium = List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--user-data-dir=" + Files.createTempDirectory("chromium"), "--virtual-time-budget=15000");
-		String dom = Shell.run(Duration.ofMinutes(2), concat(chromium, "--dump-dom", url));
+		String dom = Shell.run(Duration.ofMinutes(2), with(chromium, "--dump-dom", url));
 		List<String> instances = webTargetsUp();
-		assertThat(instances).hasSize(3);
+		assertThat(instances).hasSize(SwarmStack.REPLICAS);
 		assertThat(dom).contains(instances.toArray(String[]::new));
-		Path screenshot = Path.of(System.getProperty("project.root", "."), "target", "reports", "dashboard.png");
-		Files.createDirectories(screenshot.getParent());
+		Files.createDirectories(Report.DASHBOARD.getParent());
 		Shell.run(Duration.ofMinutes(2),
-				concat(chromium, "--window-size=1400,2200", "--screenshot=" + screenshot.toAbsolutePath(), url));
-		assertThat(screenshot).isNotEmptyFile();
+				with(chromium, "--window-size=1400,2200", "--screenshot=" + Report.DASHBOARD, url));
+		assertThat(Report.DASHBOARD).isNotEmptyFile();
 		Map<String, Object> figures = new LinkedHashMap<>();
-		figures.put("screenshot", screenshot.toString());
+		figures.put("screenshot", Report.DASHBOARD.toString());
 		figures.put("instancesOnDashboard", instances);
 		Report.write("dashboard", figures);
 	}
 
 	/** Consul service ids (Prometheus "instance" label) of the web targets that are up. */
 	static List<String> webTargetsUp() {
-		JsonNode targets = JSON.readTree(SwarmStack.get(PROMETHEUS + "/api/v1/targets?state=active").body());
-		return targets.get("data")
-			.get("activeTargets")
+		return prometheus("/api/v1/targets?state=active").get("activeTargets")
 			.valueStream()
 			.filter((t) -> t.get("labels").get("job").asString().equals("web") && t.get("health").asString().equals("up"))
 			.map((t) -> t.get("labels").get("instance").asString())
@@ -123,17 +117,22 @@ class ObservabilitySystemIT {
 	}
 
 	static boolean firing(String alert, String instanceContains) {
-		JsonNode alerts = JSON.readTree(SwarmStack.get(PROMETHEUS + "/api/v1/alerts").body());
-		return alerts.get("data")
-			.get("alerts")
+		return prometheus("/api/v1/alerts").get("alerts")
 			.valueStream()
 			.anyMatch((a) -> a.get("labels").get("alertname").asString().equals(alert)
 					&& a.get("state").asString().equals("firing")
 					&& a.get("labels").path("instance").asString("").contains(instanceContains));
 	}
 
-	private static String[] concat(List<String> head, String... tail) {
-		return java.util.stream.Stream.concat(head.stream(), java.util.Arrays.stream(tail)).toArray(String[]::new);
+	/** The "data" of an answer of Prometheus's HTTP API. */
+	private static JsonNode prometheus(String path) {
+		return Json.read(Http.get(Endpoints.PROMETHEUS + path).body()).get("data");
+	}
+
+	private static String[] with(List<String> command, String... more) {
+		List<String> all = new ArrayList<>(command);
+		all.addAll(List.of(more));
+		return all.toArray(String[]::new);
 	}
 
 }

@@ -1,135 +1,154 @@
 package org.example.web.system;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
+import org.example.web.support.Json;
+import org.example.web.support.Project;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * The failure report: per scenario a JSON file of figures (with a per-second timeline) and a PNG
- * timeline (requests/s, failures, requests/s per instance) drawn with XChart; then a markdown
- * table of every scenario found in the directory ({@code reliability.md} next to it).
- * The directory is {@code target/reports/reliability}, or {@code docs/reliability} with -Pfull.
+ * The failure report of one run: per scenario a JSON file of figures (with a per-second
+ * timeline) and a PNG timeline, in {@code target/reports/reliability} ({@code docs/reliability}
+ * with -Pfull); and {@code reliability.md} next to that folder, which says which run it is, which
+ * scenarios ran and how they ended, and which did not run.
+ * <p>
+ * A JUnit extension of the test class: when the class starts, the folder is emptied and the known
+ * scenarios are its {@link ReliabilityScenario} methods; each gets a {@link ScenarioReport}
+ * parameter; the markdown is rewritten whenever a scenario writes figures or ends. It is made from
+ * what this run recorded, never from files found in the folder.
  */
-final class ReliabilityReport {
+final class ReliabilityReport implements BeforeAllCallback, AfterAllCallback, ParameterResolver, TestWatcher {
 
-	static final Path DIR = Path.of(System.getProperty("reliability.dir", "target/reports/reliability"));
+	static final Path DIR = Path.of(System.getProperty("reliability.dir", Project.REPORTS.resolve("reliability").toString()));
 
-	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+	static final Path MARKDOWN = DIR.resolveSibling("reliability.md");
 
-	private ReliabilityReport() {
+	private static ReliabilityRun run;
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		start(context.getRequiredTestClass());
 	}
 
-	static synchronized void write(String scenario, String title, LoadSummary load, Map<String, Object> extra) {
-		Map<String, Object> figures = new LinkedHashMap<>();
-		figures.put("scenario", scenario);
-		figures.put("title", title);
-		figures.putAll(load.figures());
-		figures.putAll(extra);
-		Report.write(title, figures);
-		figures.put("timeline", load.timeline());
+	@Override
+	public void afterAll(ExtensionContext context) {
+		context.getExecutionException().ifPresent((failure) -> update((r) -> r.classFailed(reason(failure))));
+	}
+
+	@Override
+	public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+		return parameter.getParameter().getType() == ScenarioReport.class;
+	}
+
+	@Override
+	public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+		return new ScenarioReport(scenario(context)
+			.orElseThrow(() -> new IllegalStateException(context.getDisplayName() + " has no @ReliabilityScenario")));
+	}
+
+	@Override
+	public void testSuccessful(ExtensionContext context) {
+		ended(context, "passed");
+	}
+
+	@Override
+	public void testFailed(ExtensionContext context, Throwable cause) {
+		ended(context, "FAILED: " + reason(cause));
+	}
+
+	@Override
+	public void testAborted(ExtensionContext context, Throwable cause) {
+		ended(context, "aborted: " + reason(cause));
+	}
+
+	@Override
+	public void testDisabled(ExtensionContext context, Optional<String> reason) {
+		ended(context, "disabled" + reason.map((r) -> ": " + r).orElse(""));
+	}
+
+	/** A new run: the files of an earlier one are removed, the markdown lists the known scenarios. */
+	private static synchronized void start(Class<?> testClass) {
+		removeEarlierRun(DIR, MARKDOWN);
+		run = new ReliabilityRun(RunInfo.current(), KnownScenario.in(testClass));
+		saveMarkdown();
+	}
+
+	/** Empties the folder (creates it if need be) and removes the markdown. */
+	static void removeEarlierRun(Path folder, Path markdown) {
 		try {
-			Files.createDirectories(DIR);
-			JSON.writeValue(DIR.resolve(scenario + ".json").toFile(), figures);
-			BitmapEncoder.saveBitmap(chart(title, load), DIR.resolve(scenario + ".png").toString(),
-					BitmapEncoder.BitmapFormat.PNG);
-			writeMarkdown();
+			Files.createDirectories(folder);
+			try (Stream<Path> files = Files.list(folder)) {
+				for (Path file : files.toList()) {
+					Files.delete(file);
+				}
+			}
+			Files.deleteIfExists(markdown);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
 	}
 
-	private static XYChart chart(String title, LoadSummary load) {
-		XYChart chart = new XYChartBuilder().width(1100).height(420).title(title).xAxisTitle("seconds").yAxisTitle("requests/s").build();
-		chart.getStyler().setMarkerSize(0);
-		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-		chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
-		List<Map<String, Object>> timeline = load.timeline();
-		List<Double> seconds = new ArrayList<>();
-		List<Double> total = new ArrayList<>();
-		List<Double> failed = new ArrayList<>();
-		TreeSet<String> instances = new TreeSet<>();
-		for (Map<String, Object> second : timeline) {
-			seconds.add(((Number) second.get("second")).doubleValue());
-			total.add(((Number) second.get("requests")).doubleValue());
-			failed.add(((Number) second.get("failed")).doubleValue());
-			instances.addAll(perInstance(second).keySet());
-		}
-		if (seconds.isEmpty()) {
-			seconds.add(0.0);
-			total.add(0.0);
-			failed.add(0.0);
-		}
-		chart.addSeries("all", seconds, total).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-		chart.addSeries("failed", seconds, failed).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-		for (String instance : instances) {
-			List<Double> perSecond = new ArrayList<>();
-			for (Map<String, Object> second : timeline) {
-				Number n = perInstance(second).get(instance);
-				perSecond.add((n != null) ? n.doubleValue() : 0.0);
-			}
-			chart.addSeries(instance, seconds, perSecond);
-		}
-		return chart;
+	static synchronized void write(KnownScenario scenario, LoadSummary load, Map<String, Object> extra) {
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("scenario", scenario.id());
+		figures.put("title", scenario.title());
+		figures.putAll(load.figures());
+		figures.putAll(extra);
+		Report.write(scenario.title(), figures);
+
+		Map<String, Object> file = new LinkedHashMap<>();
+		file.put("run", RunInfo.current());
+		file.putAll(figures);
+		file.put("timeline", load.timeline());
+		Json.write(DIR.resolve(scenario.id() + ".json"), file);
+		TimelineChart.save(scenario.title(), load, DIR.resolve(scenario.id() + ".png"));
+		update((r) -> r.figures(scenario.id(), figures));
 	}
 
-	@SuppressWarnings("unchecked")
-	private static Map<String, Number> perInstance(Map<String, Object> second) {
-		return (Map<String, Number>) second.get("instances");
+	private static void ended(ExtensionContext context, String result) {
+		scenario(context).ifPresent((s) -> update((r) -> r.result(s.id(), result)));
 	}
 
-	private static void writeMarkdown() throws IOException {
-		List<Map<String, Object>> scenarios = new ArrayList<>();
-		try (Stream<Path> files = Files.list(DIR)) {
-			for (Path file : files.filter((f) -> f.toString().endsWith(".json")).sorted().toList()) {
-				scenarios.add(JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {
-				}));
-			}
+	private static synchronized void update(Consumer<ReliabilityRun> change) {
+		if (run == null) {
+			throw new IllegalStateException("ReliabilityReport must extend the test class (@ExtendWith)");
 		}
-		StringBuilder md = new StringBuilder();
-		md.append("# Reliability: zero lost requests\n\n")
-			.append("Generated by `ZeroLossSystemIT` from a real run on the swarm stack (constant load of `GET /whoami` ")
-			.append("through HAProxy's public frontend; every request recorded). Each scenario asserts exactly 0 failed ")
-			.append("requests. Re-run: `deploy/test.sh --full` (all scenarios, writes this file) or `deploy/test.sh` ")
-			.append("(scenarios 1, 2, 5, into target/reports/reliability).\n\n")
-			.append("| # | scenario | requests | failed | error kinds | p50 ms | p99 ms | max ms | duration s | figures |\n")
-			.append("|---|---|---|---|---|---|---|---|---|---|\n");
-		for (Map<String, Object> s : scenarios) {
-			Map<String, Object> extra = new LinkedHashMap<>(s);
-			for (String key : List.of("scenario", "title", "ratePerSecond", "requests", "failed", "errorKinds", "p50Millis",
-					"p99Millis", "maxMillis", "durationSeconds", "timeline", "perInstance")) {
-				extra.remove(key);
-			}
-			md.append("| ").append(s.get("scenario")).append(" | ").append(s.get("title")).append(" | ")
-				.append(s.get("requests")).append(" | ").append(s.get("failed")).append(" | ")
-				.append(s.get("errorKinds")).append(" | ").append(s.get("p50Millis")).append(" | ")
-				.append(s.get("p99Millis")).append(" | ").append(s.get("maxMillis")).append(" | ")
-				.append(s.get("durationSeconds")).append(" | ").append(extra.toString().replace("|", "/")).append(" |\n");
+		change.accept(run);
+		saveMarkdown();
+	}
+
+	private static void saveMarkdown() {
+		try {
+			Files.writeString(MARKDOWN, run.markdown(DIR.getFileName().toString()));
 		}
-		md.append('\n');
-		for (Map<String, Object> s : scenarios) {
-			md.append("## ").append(s.get("scenario")).append(". ").append(s.get("title")).append("\n\n")
-				.append("![").append(s.get("title")).append("](reliability/").append(s.get("scenario")).append(".png)\n\n");
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
-		File target = DIR.resolveSibling("reliability.md").toFile();
-		Files.writeString(target.toPath(), md.toString());
+	}
+
+	private static Optional<KnownScenario> scenario(ExtensionContext context) {
+		return context.getTestMethod().flatMap(KnownScenario::of);
+	}
+
+	/** The first line of what went wrong. */
+	private static String reason(Throwable failure) {
+		String message = (failure.getMessage() != null) ? failure.getMessage().strip() : "";
+		String first = message.isEmpty() ? "" : message.lines().filter((l) -> !l.isBlank()).findFirst().orElse("");
+		return failure.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
 	}
 
 }

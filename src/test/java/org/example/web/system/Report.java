@@ -6,43 +6,72 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
+import org.example.web.support.Json;
+import org.example.web.support.Project;
 
 /**
- * The figures of the system tests, one JSON object per scenario, in
- * {@code target/reports/system-tests.json} (printed too). Scenarios of later runs in the same
- * build replace earlier ones of the same name.
+ * The figures of the system tests of this run, in {@code target/reports/system-tests.json}
+ * (each also printed as a {@code REPORT} line):
+ * {@code {"run": {RunInfo}, "results": {"<name>": {"at": "<instant>", ...figures}}}}. Only what this
+ * run measured: the file of an earlier run is removed when the run starts.
  */
 final class Report {
 
-	static final Path FILE = Path.of(System.getProperty("project.root", "."), "target", "reports",
-			"system-tests.json");
+	static final Path FILE = Project.REPORTS.resolve("system-tests.json");
 
-	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+	/** The dashboard screenshot of ObservabilitySystemIT. */
+	static final Path DASHBOARD = Project.REPORTS.resolve("dashboard.png");
+
+	private static final Map<String, Object> results = new LinkedHashMap<>();
 
 	private Report() {
 	}
 
-	static synchronized void write(String scenario, Map<String, Object> figures) {
+	/** Removes the system tests' outputs of an earlier run and writes this run's empty report. */
+	static synchronized void startRun() {
 		try {
-			Files.createDirectories(FILE.getParent());
-			Map<String, Object> all = Files.exists(FILE)
-					? JSON.readValue(FILE.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {
-					}) : new LinkedHashMap<>();
-			Map<String, Object> entry = new LinkedHashMap<>();
-			entry.put("at", Instant.now().toString());
-			entry.putAll(figures);
-			all.put(scenario, entry);
-			JSON.writeValue(FILE.toFile(), all);
-			System.out.println("REPORT " + scenario + " " + JsonMapper.shared().writeValueAsString(entry));
+			for (Path output : List.of(FILE, DASHBOARD)) {
+				Files.deleteIfExists(output);
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+		results.clear();
+		save();
+	}
+
+	/** A scenario's result: the figures of its load, then its own. */
+	static void write(String name, LoadSummary load, Map<String, Object> figures) {
+		Map<String, Object> all = new LinkedHashMap<>(load.figures());
+		all.putAll(figures);
+		write(name, all);
+	}
+
+	/** Adds (or replaces) one result of this run. */
+	static synchronized void write(String name, Map<String, Object> figures) {
+		Map<String, Object> entry = new LinkedHashMap<>();
+		entry.put("at", Instant.now().toString());
+		entry.putAll(figures);
+		results.put(name, entry);
+		save();
+		System.out.println("REPORT " + name + " " + Json.oneLine(entry));
+	}
+
+	private static void save() {
+		try {
+			Files.createDirectories(FILE.getParent());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("run", RunInfo.current());
+		report.put("results", results);
+		Json.write(FILE, report);
 	}
 
 }

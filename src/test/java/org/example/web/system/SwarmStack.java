@@ -1,15 +1,24 @@
 package org.example.web.system;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+
+import org.example.web.support.Json;
+import org.example.web.support.Http;
+import org.example.web.support.Project;
+import org.example.web.support.Shell;
+import org.example.web.support.Timing;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.io.ClassPathResource;
 
 import static org.awaitility.Awaitility.await;
 
@@ -19,41 +28,58 @@ import static org.awaitility.Awaitility.await;
  */
 final class SwarmStack implements AutoCloseable {
 
-	static final String STACK = System.getProperty("stack.name", "web");
+	static final String NAME = System.getProperty("stack.name", "web");
 
-	static final String PUBLIC = "http://127.0.0.1:8080";
+	/** The swarm services of the stack (deploy/docker-stack.yml). */
+	static final String WEB = NAME + "_web";
 
-	static final String OPERATOR = "http://127.0.0.1:8404";
+	static final String CONSUL = NAME + "_consul";
 
-	private static final Path ROOT = Path.of(System.getProperty("project.root", "."));
+	static final String HAPROXY = NAME + "_haproxy";
 
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+	/** Web replicas of a fresh deploy; every scenario starts from them. */
+	static final int REPLICAS = 3;
+
+	/** Consul servers: a raft quorum that survives losing one. */
+	static final int CONSUL_SERVERS = 3;
 
 	private SwarmStack() {
 	}
 
 	/** A fresh stack: anything left from an earlier run is removed, Consul data included. */
 	static SwarmStack deploy() {
-		script(Duration.ofMinutes(3), "down.sh", "--purge");
-		long start = System.nanoTime();
-		script(Duration.ofMinutes(8), "up.sh", "--replicas", "3");
-		double seconds = (System.nanoTime() - start) / 1e9;
-		Report.write("deploy", java.util.Map.of("upShSecondsToAllReady", LoadSummary.round(seconds)));
+		down("--purge");
+		Report.write("deploy", Map.of("upShSecondsToAllReady", up()));
 		return new SwarmStack();
 	}
 
+	/** deploy/up.sh with {@value #REPLICAS} replicas; the seconds until it returned (every replica served). */
+	static double up() {
+		long start = Timing.now();
+		script(Duration.ofMinutes(8), "up.sh", "--replicas", String.valueOf(REPLICAS));
+		return Timing.secondsSince(start);
+	}
+
+	/** deploy/down.sh (with --purge: Consul's data too). */
+	static void down(String... args) {
+		script(Duration.ofMinutes(3), "down.sh", args);
+	}
+
+	/** Runs a script of deploy/ and returns its output; fails with the output when it fails. */
 	static String script(Duration timeout, String name, String... args) {
-		String[] command = new String[args.length + 2];
-		command[0] = "bash";
-		command[1] = ROOT.resolve("deploy").resolve(name).toString();
-		System.arraycopy(args, 0, command, 2, args.length);
-		return Shell.run(timeout, command);
+		List<String> command = new ArrayList<>(List.of("bash", Project.ROOT.resolve("deploy").resolve(name).toString()));
+		command.addAll(List.of(args));
+		return Shell.run(timeout, command.toArray(String[]::new));
 	}
 
 	// --- web replicas -------------------------------------------------------------------------
 
 	void scale(int replicas) {
-		Shell.run("docker", "service", "scale", "--detach", STACK + "_web=" + replicas);
+		scale(WEB, replicas);
+	}
+
+	void scale(String service, int replicas) {
+		Shell.run("docker", "service", "scale", "--detach", service + "=" + replicas);
 	}
 
 	/** Scales and waits until HAProxy has exactly that many web servers UP. */
@@ -62,26 +88,33 @@ final class SwarmStack implements AutoCloseable {
 		awaitServersUp(replicas, Duration.ofMinutes(3));
 	}
 
+	/** Back to a fresh deploy's {@value #REPLICAS} replicas, all served: where every scenario starts. */
+	void reset() {
+		scaleAndWait(REPLICAS);
+	}
+
 	void awaitServersUp(int replicas, Duration timeout) {
-		await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> haproxyServersUp() == replicas
-				&& webContainers().size() == replicas);
+		await().atMost(timeout)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> haproxyServersUp() == replicas && webContainers().size() == replicas);
 	}
 
 	/** Ids (= host names) of the running web containers. */
 	List<String> webContainers() {
-		return containers("web");
+		return containers(WEB);
 	}
 
+	/** Ids of the running containers of a service of the stack. */
 	List<String> containers(String service) {
-		String out = Shell.run("docker", "ps", "-q", "--filter",
-				"label=com.docker.swarm.service.name=" + STACK + "_" + service);
+		String out = Shell.run("docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name=" + service);
 		return Arrays.stream(out.split("\\s+")).filter((s) -> !s.isBlank()).toList();
 	}
 
-	/** How many servers of backend "web" HAProxy reports UP (its stats CSV). */
+	/** How many servers of backend "web" HAProxy reports UP (its stats CSV: pxname, svname, ..., status). */
 	int haproxyServersUp() {
-		String csv = get(OPERATOR + "/stats;csv").body();
-		return (int) csv.lines()
+		return (int) Http.get(Endpoints.HAPROXY_STATS_CSV)
+			.body()
+			.lines()
 			.map((line) -> line.split(","))
 			.filter((f) -> f.length > 17 && f[0].equals("web") && f[1].matches("web\\d+") && f[17].equals("UP"))
 			.count();
@@ -89,16 +122,72 @@ final class SwarmStack implements AutoCloseable {
 
 	/** The moment the instance logged that it was ready ("Started WebApplication"), from its own log. */
 	Instant readyAt(String container) {
-		return logInstant(container, "Started WebApplication");
+		return ServiceLogLine.first(Shell.run("docker", "logs", container).lines(), "Started WebApplication")
+			.orElseThrow(() -> new AssertionError("no 'Started WebApplication' in the log of " + container))
+			.timestamp();
 	}
 
-	private Instant logInstant(String container, String marker) {
-		String line = Shell.run("docker", "logs", container)
-			.lines()
-			.filter((l) -> l.contains(marker))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError("no '" + marker + "' in the log of " + container));
-		return LogFollower.timestampOf(line);
+	/** SIGKILLs the Consul agent inside a web container (the agent that holds its registration). */
+	void killConsulAgentIn(String container) {
+		Shell.run("docker", "exec", container, "bash", "-c",
+				"for p in /proc/[0-9]*; do [[ $(cat $p/comm 2>/dev/null) == consul ]] && kill -KILL ${p#/proc/}; done; true");
+	}
+
+	/**
+	 * The drain period of the deployed instances: APP_DISCOVERY_DRAIN_PERIOD in the web service's
+	 * environment (deploy/docker-stack.yml) when it is set there, else app.discovery.drain-period
+	 * of application.yaml: the precedence Spring Boot applies.
+	 */
+	Duration drainPeriod() {
+		return drainPeriod(Json.read(Shell.run("docker", "service", "inspect", "--format",
+				"{{json .Spec.TaskTemplate.ContainerSpec.Env}}", WEB)));
+	}
+
+	/** The drain period for a service environment (a JSON array of "NAME=value"; null when empty). */
+	static Duration drainPeriod(JsonNode environment) {
+		Optional<String> fromStack = environment
+			.valueStream()
+			.map((variable) -> variable.asString())
+			.filter((variable) -> variable.startsWith("APP_DISCOVERY_DRAIN_PERIOD="))
+			.map((variable) -> variable.substring(variable.indexOf('=') + 1))
+			.findFirst();
+		return DurationStyle.detectAndParse(fromStack.orElseGet(() -> applicationYaml("app.discovery.drain-period")));
+	}
+
+	private static String applicationYaml(String key) {
+		YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+		yaml.setResources(new ClassPathResource("application.yaml"));
+		Properties properties = yaml.getObject();
+		String value = (properties != null) ? properties.getProperty(key) : null;
+		if (value == null) {
+			throw new IllegalStateException("no " + key + " in application.yaml");
+		}
+		return value;
+	}
+
+	// --- rolling updates -------------------------------------------------------------------------
+
+	/**
+	 * Starts a rolling update of the web service to web:VERSION and waits until swarm reports the
+	 * given update state ("completed", or "rollback_completed" for a version swarm rolls back).
+	 */
+	void updateWebImage(String version, String expectedState, Duration timeout) {
+		// The CLI returns once it has seen every task running, or fails when swarm rolls back.
+		Shell.Result update = Shell.tryRun(timeout, "docker", "service", "update", "--no-resolve-image", "--image",
+				"web:" + version, WEB);
+		await("update to web:" + version + " ends as " + expectedState + " (docker: " + update.output().strip() + ")")
+			.atMost(timeout)
+			.pollInterval(Duration.ofMillis(500))
+			.until(() -> webService("{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}").equals(expectedState));
+	}
+
+	/** The image the web service runs (its spec). */
+	String webImage() {
+		return webService("{{.Spec.TaskTemplate.ContainerSpec.Image}}");
+	}
+
+	private String webService(String format) {
+		return Shell.run("docker", "service", "inspect", "-f", format, WEB).trim();
 	}
 
 	// --- Consul --------------------------------------------------------------------------------
@@ -106,19 +195,21 @@ final class SwarmStack implements AutoCloseable {
 	/** Runs a command in a running Consul server container (any one that answers). */
 	String consul(String... command) {
 		RuntimeException last = null;
-		for (String container : containers("consul")) {
-			String[] full = new String[command.length + 3];
-			full[0] = "docker";
-			full[1] = "exec";
-			full[2] = container;
-			System.arraycopy(command, 0, full, 3, command.length);
-			Shell.Result result = Shell.tryRun(Duration.ofSeconds(10), full);
+		for (String container : containers(CONSUL)) {
+			List<String> full = new ArrayList<>(List.of("docker", "exec", container));
+			full.addAll(List.of(command));
+			Shell.Result result = Shell.tryRun(Duration.ofSeconds(10), full.toArray(String[]::new));
 			if (result.exitCode() == 0) {
 				return result.output();
 			}
 			last = new IllegalStateException(String.join(" ", full) + ": " + result.output());
 		}
 		throw (last != null) ? last : new IllegalStateException("no Consul server container");
+	}
+
+	/** How many web instances the Consul catalog lists as passing. */
+	int passingInConsulCatalog() {
+		return Json.read(consul("curl", "-fsS", "http://127.0.0.1:8500/v1/health/service/web?passing=true")).size();
 	}
 
 	/** The node name of the raft leader, if there is one. */
@@ -137,8 +228,7 @@ final class SwarmStack implements AutoCloseable {
 
 	/** Rows of `consul operator raft list-peers` as [node, address, state, voter]. */
 	private List<String[]> raftPeers() {
-		return consul("consul", "operator", "raft", "list-peers")
-			.lines()
+		return consul("consul", "operator", "raft", "list-peers").lines()
 			.skip(1)
 			.map((line) -> line.trim().split("\\s+"))
 			.filter((f) -> f.length >= 6)
@@ -149,48 +239,32 @@ final class SwarmStack implements AutoCloseable {
 	/** The container of the Consul server with that node name (consul-N runs in slot N). */
 	String consulContainer(String node) {
 		String slot = node.substring(node.lastIndexOf('-') + 1);
-		String out = Shell.run("docker", "ps", "-q", "--filter", "name=" + STACK + "_consul." + slot + ".");
-		return out.trim();
+		return Shell.run("docker", "ps", "-q", "--filter", "name=" + CONSUL + "." + slot + ".").trim();
 	}
 
 	/** Kills (SIGKILL) the Consul server that leads and returns the seconds until another one leads. */
 	double killLeaderAndAwaitNew() {
 		String leader = leader().orElseThrow(() -> new AssertionError("no Consul leader to kill"));
-		long killedAt = System.currentTimeMillis();
+		long killedAt = Timing.now();
 		Shell.run("docker", "kill", consulContainer(leader));
 		await().atMost(Duration.ofMinutes(1))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> leader().filter((l) -> !l.equals(leader)).isPresent());
-		return (System.currentTimeMillis() - killedAt) / 1000.0;
+		return Timing.secondsSince(killedAt);
 	}
 
+	/** Waits until there is a leader and {@value #CONSUL_SERVERS} voters. */
 	void awaitHealthyConsul(Duration timeout) {
 		await().atMost(timeout)
 			.pollInterval(Duration.ofSeconds(1))
 			.ignoreExceptions()
-			.until(() -> leader().isPresent() && voters() == 3);
-	}
-
-	// --- HTTP ------------------------------------------------------------------------------------
-
-	static HttpResponse<String> get(String url) {
-		try {
-			return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-					HttpResponse.BodyHandlers.ofString());
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+			.until(() -> leader().isPresent() && voters() == CONSUL_SERVERS);
 	}
 
 	@Override
 	public void close() {
 		if (!Boolean.getBoolean("stack.keep")) {
-			script(Duration.ofMinutes(3), "down.sh", "--purge");
+			down("--purge");
 		}
 	}
 

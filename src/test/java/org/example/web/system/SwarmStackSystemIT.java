@@ -1,53 +1,55 @@
 package org.example.web.system;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import org.junit.jupiter.api.MethodOrderer;
+import org.example.web.support.Http;
+import org.example.web.support.Ports;
+import org.example.web.support.Timing;
+import org.example.web.support.WhoAmI;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The real stack on the local swarm: balancing, scaling, Consul failures, redeploy, and what the
- * public frontend must not expose. Light constant load: {@value #RATE} requests/s.
+ * public frontend must not expose. Light constant load: {@value Scenario#RATE} requests/s.
  */
-@ExtendWith(DeployedStack.class)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SystemTest
 class SwarmStackSystemIT {
 
-	static final int RATE = 40;
+	/** A new instance gets its first request within this of being ready (README: "within seconds"). */
+	static final Duration SCALE_OUT_CONVERGENCE = Duration.ofSeconds(5);
 
-	static final String WHOAMI = SwarmStack.PUBLIC + "/whoami";
+	/**
+	 * The longest an instance may go without a request when the Consul agent that holds its
+	 * registration dies: the agent is restarted in the container and the instance registers again,
+	 * so HAProxy should not drop it for long, if at all.
+	 */
+	static final Duration MAX_GAP_WHEN_ITS_AGENT_DIES = Duration.ofSeconds(5);
 
 	@Test
 	@Order(1)
 	void balancesEvenlyOverEveryReplica(SwarmStack stack) {
-		stack.awaitServersUp(3, Duration.ofMinutes(2));
-		var status = SwarmStack.get(SwarmStack.PUBLIC + "/status");
+		stack.awaitServersUp(SwarmStack.REPLICAS, Duration.ofMinutes(2));
+		var status = Http.get(Endpoints.STATUS);
 		assertThat(status.statusCode()).isEqualTo(200);
 		assertThat(status.body()).isEqualTo("OK\n");
 
 		Map<String, Integer> answers = new LinkedHashMap<>();
 		for (int i = 0; i < 300; i++) {
-			var response = SwarmStack.get(WHOAMI);
+			var response = Http.get(Endpoints.WHOAMI);
 			assertThat(response.statusCode()).isEqualTo(200);
-			String host = response.body().replaceAll(".*\"hostname\":\"([^\"]+)\".*", "$1");
-			answers.merge(host, 1, Integer::sum);
+			answers.merge(WhoAmI.hostnameIn(response.body()), 1, Integer::sum);
 		}
 		Report.write("balancing", Map.of("requests", 300, "perInstance", answers));
 		assertThat(answers.keySet()).containsExactlyInAnyOrderElementsOf(stack.webContainers());
@@ -57,97 +59,106 @@ class SwarmStackSystemIT {
 	@Test
 	@Order(2)
 	void followsScaleOutWithinSecondsAndScaleInWithoutFailures(SwarmStack stack) {
-		stack.awaitServersUp(3, Duration.ofMinutes(2));
+		stack.awaitServersUp(SwarmStack.REPLICAS, Duration.ofMinutes(2));
 		Set<String> before = new HashSet<>(stack.webContainers());
+		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(4))) {
+			long scaledAt = Timing.now();
+			stack.scale(5);
+			await().atMost(Duration.ofMinutes(2)).until(() -> scenario.instancesAnsweringSince(scaledAt).size() >= 5);
+			List<String> added = stack.webContainers().stream().filter((c) -> !before.contains(c)).toList();
+			LoadSummary load = scenario.finish();
 
-		LoadDriver load = LoadDriver.start(WHOAMI, RATE, Duration.ofMinutes(4));
-		stack.scale(5);
-		await().atMost(Duration.ofMinutes(2)).until(() -> answered(load).size() >= 5);
-		List<String> added = stack.webContainers().stream().filter((c) -> !before.contains(c)).toList();
-		LoadSummary out = load.stop();
-		Map<String, Long> firstSeen = out.firstSeen();
-		List<Double> convergence = new ArrayList<>();
-		for (String container : added) {
-			Instant ready = stack.readyAt(container);
-			convergence.add((firstSeen.get(container) - ready.toEpochMilli()) / 1000.0);
+			// Seconds from ready to first request per new instance; null: it never got one.
+			Map<String, Double> convergence = new LinkedHashMap<>();
+			for (String container : added) {
+				Long firstRequest = load.firstSeen().get(container);
+				convergence.put(container, (firstRequest != null)
+						? Timing.secondsBetween(stack.readyAt(container).toEpochMilli(), firstRequest) : null);
+			}
+			scenario.figure("readyToFirstRequestSeconds", convergence);
+			Report.write("scale-out 3->5", load, scenario.figures());
+			assertThat(added).hasSize(2);
+			load.assertNoneFailed();
+			assertThat(load.perInstance().keySet()).containsAll(stack.webContainers());
+			assertThat(convergence).as("seconds from ready to first request, per new instance")
+				.allSatisfy((container, seconds) -> assertThat(seconds).isNotNull()
+					.isLessThan(Timing.seconds(SCALE_OUT_CONVERGENCE)));
 		}
-		Map<String, Object> scaleOut = new LinkedHashMap<>(out.figures());
-		scaleOut.put("readyToFirstRequestSeconds", convergence);
-		Report.write("scale-out 3->5", scaleOut);
-		assertThat(added).hasSize(2);
-		assertThat(out.failed()).isZero();
-		assertThat(out.perInstance().keySet()).containsAll(stack.webContainers());
 
 		stack.awaitServersUp(5, Duration.ofMinutes(1));
 		List<String> fiveReplicas = stack.webContainers();
-		LoadSummary in;
-		long scaleInAt;
-		List<Double> deregisteredToLastRequest = new ArrayList<>();
-		try (LogFollower logs = new LogFollower(fiveReplicas)) {
-			LoadDriver light = LoadDriver.start(WHOAMI, RATE, Duration.ofMinutes(3));
-			scaleInAt = System.currentTimeMillis();
+		Duration drainPeriod = stack.drainPeriod();
+		try (LogFollower logs = new LogFollower(fiveReplicas);
+				Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3))) {
+			long scaleInAt = Timing.now();
 			stack.scale(2);
 			stack.awaitServersUp(2, Duration.ofMinutes(2));
-			sleepSeconds(5);
-			in = light.stop();
+			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
+
+			// Seconds from deregistration to last request per removed instance; null: not measured
+			// (no deregistration in its log, or no request answered).
+			Map<String, Double> deregisteredToLastRequest = new LinkedHashMap<>();
 			for (String removed : fiveReplicas.stream().filter((c) -> !stack.webContainers().contains(c)).toList()) {
-				Instant deregistered = logs.firstLine(removed, "Deregistered ").orElseThrow();
-				deregisteredToLastRequest.add((in.lastSeen().get(removed) - deregistered.toEpochMilli()) / 1000.0);
+				Optional<Instant> deregistered = logs.firstLine(removed, "Deregistered ");
+				Long lastRequest = load.lastSeen().get(removed);
+				deregisteredToLastRequest.put(removed, (deregistered.isPresent() && lastRequest != null)
+						? Timing.secondsBetween(deregistered.get().toEpochMilli(), lastRequest) : null);
 			}
+			scenario.figure("deregistrationToLastRequestSeconds", deregisteredToLastRequest);
+			scenario.figure("drainPeriodSeconds", Timing.seconds(drainPeriod));
+			scenario.figure("scaleCommandToAllSettledSeconds", Timing.secondsBetween(scaleInAt, load.endMillis()));
+			Report.write("scale-in 5->2", load, scenario.figures());
+			load.assertNoneFailed();
+			assertThat(deregisteredToLastRequest).hasSize(3);
+			assertThat(deregisteredToLastRequest)
+				.as("seconds from deregistration to the last request, per removed instance (drain period %s)", drainPeriod)
+				.allSatisfy((container, seconds) -> assertThat(seconds).isNotNull()
+					.isLessThan(Timing.seconds(drainPeriod)));
+			assertThat(load.instancesSince(load.endMillis() - 3000)).hasSize(2);
 		}
-		Map<String, Object> scaleIn = new LinkedHashMap<>(in.figures());
-		scaleIn.put("deregistrationToLastRequestSeconds", deregisteredToLastRequest);
-		scaleIn.put("scaleCommandToAllSettledSeconds", (in.endMillis() - scaleInAt) / 1000.0);
-		Report.write("scale-in 5->2", scaleIn);
-		assertThat(in.failed()).as("failed requests while scaling in: %s", in.errorKinds()).isZero();
-		assertThat(deregisteredToLastRequest).hasSize(3);
-		assertThat(in.instancesSince(in.endMillis() - 3000)).hasSize(2);
 	}
 
 	@Test
 	@Order(3)
 	void consulHasALeaderAndThreeVotersAndSurvivesLosingTheLeader(SwarmStack stack) {
-		stack.scaleAndWait(3);
+		stack.reset();
 		stack.awaitHealthyConsul(Duration.ofMinutes(3));
 		String leader = stack.leader().orElseThrow();
+		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3))) {
+			scenario.hold(Duration.ofSeconds(3));
+			long killedAt = Timing.now();
+			scenario.figure("killedLeader", leader);
+			scenario.figure("secondsToNewLeader", stack.killLeaderAndAwaitNew());
+			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(10));
 
-		LoadDriver load = LoadDriver.start(WHOAMI, RATE, Duration.ofMinutes(3));
-		sleepSeconds(3);
-		long killedAt = System.currentTimeMillis();
-		double newLeaderSeconds = stack.killLeaderAndAwaitNew();
-		sleepSeconds(10);
-		LoadSummary summary = load.stop();
-
-		Map<String, Object> figures = new LinkedHashMap<>(summary.figures());
-		figures.put("killedLeader", leader);
-		figures.put("secondsToNewLeader", newLeaderSeconds);
-		Report.write("consul leader killed", figures);
-		assertThat(summary.failed()).as("failed requests: %s", summary.errorKinds()).isZero();
-		assertThat(summary.instancesSince(killedAt)).containsExactlyInAnyOrderElementsOf(stack.webContainers());
+			Report.write("consul leader killed", load, scenario.figures());
+			load.assertNoneFailed();
+			assertThat(load.instancesSince(killedAt)).containsExactlyInAnyOrderElementsOf(stack.webContainers());
+		}
 	}
 
 	@Test
 	@Order(4)
 	void survivesLosingTheAgentThatHoldsARegistration(SwarmStack stack) {
-		stack.scaleAndWait(3);
+		stack.reset();
 		// Each instance registers with the Consul agent in its own container: kill one such agent.
 		String victim = stack.webContainers().get(0);
-		LoadDriver load = LoadDriver.start(WHOAMI, RATE, Duration.ofMinutes(2));
-		sleepSeconds(3);
-		long killedAt = System.currentTimeMillis();
-		Shell.run("docker", "exec", victim, "bash", "-c",
-				"for p in /proc/[0-9]*; do [[ $(cat $p/comm 2>/dev/null) == consul ]] && kill -KILL ${p#/proc/}; done; true");
-		sleepSeconds(15);
-		LoadSummary summary = load.stop();
+		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(2))) {
+			scenario.hold(Duration.ofSeconds(3));
+			long killedAt = Timing.now();
+			stack.killConsulAgentIn(victim);
+			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(15));
 
-		List<Long> gaps = gaps(summary, victim, killedAt);
-		Map<String, Object> figures = new LinkedHashMap<>(summary.figures());
-		figures.put("agentKilledIn", victim);
-		figures.put("longestGapOfThatInstanceSeconds", gaps.stream().mapToLong(Long::longValue).max().orElse(0) / 1000.0);
-		Report.write("consul agent of an instance killed", figures);
-		assertThat(summary.failed()).as("failed requests: %s", summary.errorKinds()).isZero();
-		assertThat(summary.instancesSince(System.currentTimeMillis() - 8000)).contains(victim);
-		assertThat(summary.instancesSince(killedAt)).containsExactlyInAnyOrderElementsOf(stack.webContainers());
+			Duration longestGap = load.longestGap(victim, killedAt);
+			scenario.figure("agentKilledIn", victim);
+			scenario.figure("longestGapOfThatInstanceSeconds", Timing.seconds(longestGap));
+			Report.write("consul agent of an instance killed", load, scenario.figures());
+			load.assertNoneFailed();
+			assertThat(longestGap).as("longest time %s went without a request after its agent was killed", victim)
+				.isLessThan(MAX_GAP_WHEN_ITS_AGENT_DIES);
+			assertThat(load.instancesSince(load.endMillis() - 8000)).contains(victim);
+			assertThat(load.instancesSince(killedAt)).containsExactlyInAnyOrderElementsOf(stack.webContainers());
+		}
 	}
 
 	@Test
@@ -155,13 +166,13 @@ class SwarmStackSystemIT {
 	void neitherManagementNorConsulIsReachableThroughThePublicFrontend(SwarmStack stack) {
 		for (String path : List.of("/actuator", "/actuator/health", "/actuator/prometheus", "/v1/agent/self",
 				"/v1/catalog/services", "/ui/", "/stats")) {
-			assertThat(SwarmStack.get(SwarmStack.PUBLIC + path).statusCode()).as(path).isEqualTo(404);
+			assertThat(Http.get(Endpoints.PUBLIC + path).statusCode()).as(path).isEqualTo(404);
 		}
 		// Nor are the management port and Consul's ports published on the host.
 		for (int port : List.of(8182, 8500, 8600)) {
-			assertThat(open(port)).as("port %d on the host", port).isFalse();
+			assertThat(Ports.isOpen(port)).as("port %d on the host", port).isFalse();
 		}
-		assertThat(SwarmStack.get(SwarmStack.PUBLIC + "/status").statusCode()).isEqualTo(200);
+		assertThat(Http.get(Endpoints.STATUS).statusCode()).isEqualTo(200);
 	}
 
 	@Test
@@ -171,59 +182,16 @@ class SwarmStackSystemIT {
 		String marker = UUID.randomUUID().toString();
 		stack.consul("consul", "kv", "put", "system-test/marker", marker);
 
-		SwarmStack.script(Duration.ofMinutes(3), "down.sh");
-		long start = System.nanoTime();
-		SwarmStack.script(Duration.ofMinutes(8), "up.sh", "--replicas", "3");
-		double upSeconds = (System.nanoTime() - start) / 1e9;
+		SwarmStack.down();
+		long start = Timing.now();
+		double upSeconds = SwarmStack.up();
 		stack.awaitHealthyConsul(Duration.ofMinutes(3));
-		double healthySeconds = (System.nanoTime() - start) / 1e9;
+		double healthySeconds = Timing.secondsSince(start);
 
-		Report.write("stack rm + redeploy", Map.of("upShSecondsToAllReady", LoadSummary.round(upSeconds),
-				"secondsToLeaderAnd3Voters", LoadSummary.round(healthySeconds)));
+		Report.write("stack rm + redeploy",
+				Map.of("upShSecondsToAllReady", upSeconds, "secondsToLeaderAnd3Voters", healthySeconds));
 		assertThat(stack.consul("consul", "kv", "get", "system-test/marker").trim()).isEqualTo(marker);
-		assertThat(SwarmStack.get(SwarmStack.PUBLIC + "/status").statusCode()).isEqualTo(200);
-	}
-
-	private static Set<String> answered(LoadDriver load) {
-		Set<String> instances = new HashSet<>();
-		load.samples().stream().filter((s) -> s.instance() != null).forEach((s) -> instances.add(s.instance()));
-		return instances;
-	}
-
-	/** Gaps (ms) between consecutive answers of one instance after a moment. */
-	private static List<Long> gaps(LoadSummary summary, String instance, long since) {
-		List<Long> times = summary.samples()
-			.stream()
-			.filter((s) -> instance.equals(s.instance()) && s.sentAtMillis() >= since)
-			.map(LoadDriver.Sample::sentAtMillis)
-			.sorted()
-			.toList();
-		List<Long> gaps = new ArrayList<>();
-		long previous = since;
-		for (long t : times) {
-			gaps.add(t - previous);
-			previous = t;
-		}
-		return gaps;
-	}
-
-	private static boolean open(int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	static void sleepSeconds(int seconds) {
-		try {
-			Thread.sleep(Duration.ofSeconds(seconds));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		assertThat(Http.get(Endpoints.STATUS).statusCode()).isEqualTo(200);
 	}
 
 }

@@ -1,4 +1,4 @@
-package org.example.web.system;
+package org.example.web.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
