@@ -26,11 +26,12 @@ ensure_image() {
 hash_of() { sha256sum "$REPO_ROOT/$1" | cut -c1-12; }
 
 config_versions() {
-  export CONSUL_SERVER_CFG_VERSION CONSUL_AGENT_CFG_VERSION HAPROXY_CFG_VERSION \
+  export CONSUL_SERVER_CFG_VERSION CONSUL_AGENT_CFG_VERSION HAPROXY_CFG_VERSION LOGS_CFG_VERSION \
     PROMETHEUS_CFG_VERSION PROMETHEUS_ALERTS_VERSION PROMETHEUS_CONSOLE_VERSION
   CONSUL_SERVER_CFG_VERSION=$(hash_of consul/server.hcl)
   CONSUL_AGENT_CFG_VERSION=$(hash_of consul/agent.hcl)
   HAPROXY_CFG_VERSION=$(hash_of haproxy/haproxy.cfg)
+  LOGS_CFG_VERSION=$(hash_of logs/rsyslog.conf)
   PROMETHEUS_CFG_VERSION=$(hash_of prometheus/prometheus.yml)
   PROMETHEUS_ALERTS_VERSION=$(hash_of prometheus/alerts.yml)
   PROMETHEUS_CONSOLE_VERSION=$(hash_of prometheus/consoles/web.html)

@@ -26,6 +26,19 @@ USAGE
 # The image tag a builder makes: jre -> \$JRE_IMAGE.
 image_of() { local var="${1^^}_IMAGE"; echo "${!var}"; }
 
+# A hash of what an image is made from (its builder, lib.sh and the files it copies), stored as
+# a label: an image built from other sources than these is rebuilt.
+inputs_hash() {
+  local -n inputs="${1^^}_INPUTS"
+  (cd "$REPO_ROOT" && cat deploy/images/lib.sh "${inputs[@]}") | sha256sum | cut -c1-16
+}
+BUILD_LABEL=org.example.swarmweb.inputs
+
+up_to_date() {
+  local image=$1 hash=$2
+  [[ $(docker image inspect -f "{{index .Config.Labels \"$BUILD_LABEL\"}}" "$image" 2>/dev/null) == "$hash" ]]
+}
+
 main() {
   local force=false selected=() name
   while (($#)); do
@@ -42,15 +55,16 @@ main() {
   [[ $EUID -eq 0 ]] || die "building base images needs root (debootstrap, chroot)"
   mkdir -p "$CACHE"
   command -v debootstrap >/dev/null || { log "installing debootstrap"; apt_get update >/dev/null; apt_get install debootstrap >/dev/null; }
-  local image
+  local image hash
   for name in "${selected[@]}"; do
     image=$(image_of "$name")
-    if ! $force && docker image inspect "$image" >/dev/null 2>&1; then
+    hash=$(inputs_hash "$name")
+    if ! $force && up_to_date "$image" "$hash"; then
       log "$image present"
       continue
     fi
     log "building $image"
-    "build_$name"
+    IMAGE_LABEL="LABEL $BUILD_LABEL=$hash" "build_$name"
   done
 }
 

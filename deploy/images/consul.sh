@@ -2,6 +2,8 @@
 # Sourced by build-base-images.sh.
 
 CONSUL_IMAGE=local/consul:1.8.7
+# What the image is made from: a change to any of these files rebuilds it.
+CONSUL_INPUTS=(deploy/images/consul.sh deploy/images/http-ok)
 
 build_consul() {
   local dir; scratch_dir dir

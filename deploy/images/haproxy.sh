@@ -2,6 +2,8 @@
 # Sourced by build-base-images.sh.
 
 HAPROXY_IMAGE=local/haproxy:3.0
+# What the image is made from: a change to any of these files rebuilds it.
+HAPROXY_INPUTS=(deploy/images/haproxy.sh deploy/images/http-ok consul/with-consul-agent)
 
 build_haproxy() {
   local dir; scratch_dir dir

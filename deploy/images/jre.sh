@@ -6,6 +6,8 @@
 # Sourced by build-base-images.sh.
 
 JRE_IMAGE=local/jre:25
+# What the image is made from: a change to any of these files rebuilds it.
+JRE_INPUTS=(deploy/images/jre.sh deploy/images/http-ok consul/with-consul-agent)
 JDK_PACKAGE=openjdk-25-jdk-headless
 JAVA_HOME_IN_IMAGE=/opt/java
 

@@ -121,7 +121,7 @@ add_user() {
 import_rootfs() {
   local dir=$1 image=$2; shift 2
   local changes=() c
-  for c in "$@"; do changes+=(--change "$c"); done
+  for c in "$@" ${IMAGE_LABEL:+"$IMAGE_LABEL"}; do changes+=(--change "$c"); done
   tar --numeric-owner -C "$dir" -c . | docker import "${changes[@]}" - "$image" >/dev/null
   log "built $image ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%d MB", $1/1e6}'))"
 }

@@ -3,6 +3,8 @@
 # Sourced by build-base-images.sh.
 
 LOGS_IMAGE=local/rsyslog:8
+# What the image is made from: a change to any of these files rebuilds it.
+LOGS_INPUTS=(deploy/images/logs.sh logs/rotate-request-log)
 
 build_logs() {
   local dir; scratch_dir dir

@@ -4,6 +4,8 @@
 
 PROMETHEUS_VERSION=2.53            # trixie's prometheus package (2.53.3+ds1)
 PROMETHEUS_IMAGE=local/prometheus:$PROMETHEUS_VERSION
+# What the image is made from: a change to any of these files rebuilds it.
+PROMETHEUS_INPUTS=(deploy/images/prometheus.sh deploy/images/http-ok consul/with-consul-agent consul/consul-file-sd)
 # Where the image keeps Debian's console libraries (prom.lib, menu.lib).
 PROMETHEUS_CONSOLE_LIBRARIES=/usr/share/prometheus/console_libraries
 
@@ -15,6 +17,7 @@ build_prometheus() {
     new_rootfs "$dir" prometheus curl ca-certificates jq
   add_consul "$dir"
   install -m 0755 "$REPO_ROOT/consul/consul-file-sd" "$dir/usr/local/bin/consul-file-sd"
+  install -m 0755 "$REPO_ROOT/deploy/images/http-ok" "$dir/usr/local/bin/http-ok"
   local version; version=$(chroot "$dir" prometheus --version 2>&1 | awk 'NR == 1 {print $3}')
   [[ $version == "$PROMETHEUS_VERSION".* ]] || die "trixie has prometheus $version, the image tag says $PROMETHEUS_VERSION"
   install_console_libraries "$dir"
