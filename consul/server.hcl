@@ -1,16 +1,15 @@
 # Consul server agent: one of three, delivered by the stack as a docker config.
 # Checked against the Consul 1.8 documentation (the version Debian packages).
+# Secrets come as separate files in the same config dir (swarm secrets, deploy/secrets.sh):
+# secrets.hcl (ACL tokens, gossip key) and tls/ (CA, certificate and key); Consul merges them.
 server           = true
 # Three servers tolerate the loss of one; no leader is elected before all three have joined.
 bootstrap_expect = 3
 # tasks.consul is Docker's DNS name listing every server task; it is retried until they answer.
 retry_join       = ["tasks.consul"]
 retry_interval   = "3s"
-# Bind gossip and RPC to the overlay network of the stack (10.231.0.0/16 in docker-stack.yml),
-# whatever the order of the container's interfaces (eth1 is docker_gwbridge).
-bind_addr        = "{{ GetPrivateInterfaces | include \"network\" \"10.231.0.0/16\" | attr \"address\" }}"
-# The HTTP API and DNS answer on every interface of the container; they are published nowhere,
-# only the operator listener of HAProxy proxies the UI.
+# The HTTP API and DNS answer on every interface of the container; they are published nowhere.
+# HAProxy asks the servers' DNS for the instances; the operator listener proxies the UI.
 client_addr      = "0.0.0.0"
 data_dir         = "/consul/data"
 ui               = true
@@ -44,4 +43,29 @@ dns_config {
   # Only instances whose checks pass are listed.
   only_passing = true
   enable_additional_node_meta_txt = false
+}
+
+# --- security (issue: nothing reachable without a key) -----------------------------------------
+acl {
+  enabled                  = true
+  # No token, no access: the UI and API ask for a token; DNS answers with the default token
+  # (secrets.hcl: read-only on service web and its nodes).
+  default_policy           = "deny"
+  # A server cut off from the leader keeps using the policies it has cached.
+  down_policy              = "extend-cache"
+  # Tokens set through the API survive a restart.
+  enable_token_persistence = true
+}
+# RPC (8300) between agents is TLS, and a client needs a certificate signed by our CA to speak
+# it; the client agents get theirs from the servers (auto_encrypt), authenticated by their ACL
+# token. The HTTP API (8500) stays plain HTTP on the overlay network.
+ca_file                = "/consul/config/tls/ca.pem"
+cert_file              = "/consul/config/tls/server.pem"
+key_file               = "/consul/config/tls/server-key.pem"
+verify_outgoing        = true
+verify_server_hostname = true
+# verify_incoming would also demand client certificates on HTTPS, which is not enabled.
+verify_incoming_rpc    = true
+auto_encrypt {
+  allow_tls = true
 }

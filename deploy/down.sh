@@ -3,11 +3,13 @@
 # the next deploy/up.sh) unless --purge is given.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+source "$REPO_ROOT/deploy/lib/stack.sh"
 
 usage() {
   cat <<USAGE
 usage: $0 [--purge]
-  --purge   also delete the Consul data volumes (${STACK}_consul-data-N)
+  --purge   also delete the stack's state: Consul's data (${STACK}_consul-data-N) and HAProxy's
+            last good configuration (${STACK}_haproxy-state-N); the secrets stay ($SECRETS_DIR)
   Environment: STACK (stack name, default web)
 USAGE
 }
@@ -22,7 +24,7 @@ main() {
     case $1 in
       --purge) purge=true ;;
       -h|--help) usage; exit 0 ;;
-      *) usage >&2; die "unknown argument: $1" ;;
+      *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
   done
@@ -37,9 +39,9 @@ main() {
   wait_for 60 "the network of '$STACK' to go" network_gone
   if $purge; then
     local volumes
-    volumes=$(docker volume ls -q --filter "name=^${STACK}_consul-data-")
+    volumes=$(docker volume ls -q --filter "name=^${STACK}_consul-data-"; docker volume ls -q --filter "name=^${STACK}_haproxy-state-")
     if [[ -n $volumes ]]; then
-      log "deleting Consul data: $(echo $volumes)"
+      log "deleting the stack's state: $(echo $volumes)"
       docker volume rm $volumes >/dev/null
     fi
   fi

@@ -52,6 +52,8 @@ ensure_tools() {
   command -v wrk >/dev/null || missing+=(wrk)
   command -v curl >/dev/null || missing+=(curl)
   command -v jq >/dev/null || missing+=(jq)
+  # deploy/secrets.sh hashes the operators' password.
+  command -v openssl >/dev/null || missing+=(openssl)
   # Headless Chromium loads the Prometheus dashboard in a system test (and takes its screenshot).
   command -v chromium >/dev/null || missing+=(chromium)
   # Fonts for the PNG charts the reliability tests draw (headless AWT).
@@ -74,7 +76,7 @@ main() {
     case $1 in
       --no-image) image=false ;;
       -h|--help) usage; exit 0 ;;
-      *) usage >&2; die "unknown argument: $1" ;;
+      *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
   done

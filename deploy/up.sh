@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # One command for the whole system: sets the machine up if needed (Docker engine, swarm, base
-# images, service image), deploys the stack, waits until HAProxy serves every replica, and
-# prints where to reach it. Running it again updates the stack in place.
+# images, service image), makes the secrets, deploys the stack, bootstraps Consul's ACLs,
+# publishes HAProxy's configuration, waits until HAProxy serves every replica, and prints where
+# to reach it. Running it again updates the stack in place.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+source "$REPO_ROOT/deploy/lib/stack.sh"
+source "$REPO_ROOT/deploy/lib/versions.sh"
 
 usage() {
   cat <<USAGE
 usage: $0 [--build] [--replicas N] [--timeout SECONDS]
   --build        rebuild the service image even if web:latest exists
-  --replicas N   web replicas (default 3)
-  --timeout S    how long to wait for all-ready (default 300)
-  Environment: STACK (stack name, default web), WEB_IMAGE (default web:latest)
+  --replicas N   web replicas, 1..20 (default 3; HAProxy has 20 slots)
+  --timeout S    how long to wait for all-ready, in seconds (default 300)
+  Environment: STACK (stack name, default web), WEB_IMAGE (default web:latest),
+    WEB_DELAY_ENABLED (true: /whoami?delayMs works, for tests), ALERT_WEBHOOK_URL,
+    EDGE_REQUESTS_PER_10S_PER_CLIENT, EDGE_CONNECTIONS_PER_CLIENT (HAProxy's per-client limits)
 USAGE
 }
 
@@ -22,49 +27,22 @@ ensure_image() {
   fi
 }
 
-# Config names carry a hash of their file, so a changed file becomes a new docker config.
-hash_of() { sha256sum "$REPO_ROOT/$1" | cut -c1-12; }
-
-config_versions() {
-  export CONSUL_SERVER_CFG_VERSION CONSUL_AGENT_CFG_VERSION HAPROXY_CFG_VERSION LOGS_CFG_VERSION \
-    PROMETHEUS_CFG_VERSION PROMETHEUS_ALERTS_VERSION PROMETHEUS_CONSOLE_VERSION
-  CONSUL_SERVER_CFG_VERSION=$(hash_of consul/server.hcl)
-  CONSUL_AGENT_CFG_VERSION=$(hash_of consul/agent.hcl)
-  HAPROXY_CFG_VERSION=$(hash_of haproxy/haproxy.cfg)
-  LOGS_CFG_VERSION=$(hash_of logs/rsyslog.conf)
-  PROMETHEUS_CFG_VERSION=$(hash_of prometheus/prometheus.yml)
-  PROMETHEUS_ALERTS_VERSION=$(hash_of prometheus/alerts.yml)
-  PROMETHEUS_CONSOLE_VERSION=$(hash_of prometheus/consoles/web.html)
-}
-
 deploy() {
   local replicas=$1
   if ! stack_deployed; then
     wait_for 60 "the network of a previous '$STACK' stack to go" network_gone
   fi
-  config_versions
+  export_file_versions
   export WEB_REPLICAS=$replicas
   log "deploying stack '$STACK' ($replicas web replicas)"
   docker stack deploy --detach=true --resolve-image never --prune -c "$STACK_FILE" "$STACK" >/dev/null \
     || die "docker stack deploy failed"
 }
 
-consul_has_leader() {
-  local c; c=$(container_of consul)
-  [[ -n $c ]] && docker exec "$c" curl -fsS http://127.0.0.1:8500/v1/status/leader 2>/dev/null | grep -q ':8300'
-}
-
-haproxy_up_count() {
-  curl -fsS "http://127.0.0.1:8404/stats;csv" 2>/dev/null \
-    | awk -F, '$1 == "web" && $2 ~ /^web[0-9]+$/ && $18 == "UP"' | wc -l
-}
-
-all_web_up() { [[ $(haproxy_up_count) -eq $1 ]]; }
-
 # Five answers in a row through the public frontend.
 serves_status() {
   local i
-  for i in 1 2 3 4 5; do curl -fsS -o /dev/null http://127.0.0.1:8080/status || return 1; done
+  for i in 1 2 3 4 5; do curl -fsS -o /dev/null "$PUBLIC_URL/status" || return 1; done
 }
 
 # Every service runs exactly its desired number of tasks, and none is starting or unhealthy:
@@ -79,31 +57,41 @@ tasks_settled() {
     && [[ -z $(docker ps -q --filter "$filter" --filter health=unhealthy) ]]
 }
 
-prometheus_ready() { curl -fsS -o /dev/null http://127.0.0.1:9090/-/ready; }
+all_web_up() { [[ $(haproxy_servers_up) -eq $1 ]]; }
+prometheus_ready() { operator_curl -o /dev/null "$OPERATOR_URL/prometheus/-/ready"; }
 
 main() {
   local build=false replicas=3 timeout=300
   while (($#)); do
     case $1 in
       --build) build=true ;;
-      --replicas) replicas=${2:?--replicas needs a number}; shift ;;
-      --timeout) timeout=${2:?--timeout needs seconds}; shift ;;
+      --replicas) (($# > 1)) || { usage >&2; echo "ERROR: --replicas needs a number" >&2; exit 2; }
+                  replicas=$2; shift ;;
+      --timeout) (($# > 1)) || { usage >&2; echo "ERROR: --timeout needs seconds" >&2; exit 2; }
+                 timeout=$2; shift ;;
       -h|--help) usage; exit 0 ;;
-      *) usage >&2; die "unknown argument: $1" ;;
+      *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
   done
-  [[ $replicas =~ ^[0-9]+$ ]] && ((replicas >= 1 && replicas <= 20)) || die "--replicas must be 1..20 (HAProxy has 20 slots)"
+  [[ $replicas =~ ^[1-9][0-9]?$ ]] && ((replicas <= 20)) \
+    || { echo "ERROR: --replicas must be a whole number from 1 to 20 (HAProxy has 20 slots), got '$replicas'" >&2; exit 2; }
+  [[ $timeout =~ ^[1-9][0-9]*$ ]] || { echo "ERROR: --timeout must be a whole number of seconds, got '$timeout'" >&2; exit 2; }
   local start=$SECONDS
   "$REPO_ROOT/deploy/setup.sh" --no-image
   ensure_image "$build"
+  "$REPO_ROOT/deploy/secrets.sh"
   local deploy_start=$SECONDS
   deploy "$replicas"
+  log "waiting for a Consul leader"
+  wait_for "$timeout" "a Consul leader" consul_has_leader
+  log "making the ACL policies and tokens exist"
+  ensure_acls || die "the ACL bootstrap failed (consul/consul-acl-ensure)"
+  log "publishing HAProxy's configuration to Consul KV"
+  wait_for 60 "HAProxy's configuration to be written to Consul" publish_haproxy_config
   sleep 2   # let swarm begin the rolling updates of a redeploy before looking for them
   log "waiting for rolling updates, if any, to finish"
   wait_for "$timeout" "the stack's tasks to settle" tasks_settled
-  log "waiting for a Consul leader"
-  wait_for "$timeout" "a Consul leader" consul_has_leader
   log "waiting for HAProxy to serve all $replicas replicas"
   wait_for "$timeout" "HAProxy to report $replicas web servers UP" all_web_up "$replicas"
   wait_for 60 "/status to answer through HAProxy" serves_status
@@ -111,11 +99,12 @@ main() {
   log "ready in $((SECONDS - deploy_start)) s after deploy ($((SECONDS - start)) s in all)"
   cat <<URLS
 
-  Service          http://127.0.0.1:8080/status   http://127.0.0.1:8080/whoami
-  HAProxy stats    http://127.0.0.1:8404/stats
-  HAProxy metrics  http://127.0.0.1:8404/metrics
-  Consul UI        http://127.0.0.1:8404/ui/
-  Prometheus       http://127.0.0.1:9090/  (alerts: /alerts, dashboard: /consoles/web.html)
+  Service          $PUBLIC_URL/status   $PUBLIC_URL/whoami
+  Operator port    $OPERATOR_URL/  (user "$OPERATOR_USER"; password: $SECRETS_DIR/operator-password,
+                   or deploy/secrets.sh --print-operator-password)
+    HAProxy stats  $OPERATOR_URL/stats
+    Consul UI      $OPERATOR_URL/ui/  (asks for a Consul token: consul/acl/tokens.conf, $SECRETS_DIR)
+    Prometheus     $OPERATOR_URL/prometheus/  (alerts: /prometheus/alerts, dashboard: /prometheus/consoles/web.html)
 
 URLS
 }

@@ -1,16 +1,18 @@
-# local/consul:1.8.7 - the Consul servers of the stack, and the Consul of the Testcontainers tests.
+# local/consul:1.8.7 - the Consul servers of the stack (command consul-server), the ACL bootstrap
+# (consul-acl-ensure), and the Consul of the Testcontainers tests (entrypoint: the binary).
 # Sourced by build-base-images.sh.
 
 CONSUL_IMAGE=local/consul:1.8.7
 # What the image is made from: a change to any of these files rebuilds it.
-CONSUL_INPUTS=(deploy/images/consul.sh deploy/images/http-ok)
+CONSUL_INPUTS=(deploy/images/consul.sh deploy/images/http-ok deploy/images/own-address consul/consul-server consul/consul-acl-ensure)
 
 build_consul() {
   local dir; scratch_dir dir
   new_rootfs "$dir" curl ca-certificates
   trim_docs "$dir"
   install -m 0755 "$(consul_binary)" "$dir/usr/local/bin/consul"
-  install -m 0755 "$REPO_ROOT/deploy/images/http-ok" "$dir/usr/local/bin/http-ok"
+  install -m 0755 "$REPO_ROOT/deploy/images/http-ok" "$REPO_ROOT/deploy/images/own-address" \
+    "$REPO_ROOT/consul/consul-server" "$REPO_ROOT/consul/consul-acl-ensure" "$dir/usr/local/bin/"
   chroot "$dir" useradd --uid 1000 --user-group --no-create-home --home-dir /consul consul
   install -d -o 1000 -g 1000 "$dir/consul" "$dir/consul/data" "$dir/consul/config"
   # The entrypoint is the binary itself, as Testcontainers' ConsulContainer expects.

@@ -7,7 +7,7 @@
 
 JRE_IMAGE=local/jre:25
 # What the image is made from: a change to any of these files rebuilds it.
-JRE_INPUTS=(deploy/images/jre.sh deploy/images/http-ok consul/with-consul-agent)
+JRE_INPUTS=(deploy/images/jre.sh deploy/images/http-ok deploy/images/own-address consul/with-consul-agent)
 JDK_PACKAGE=openjdk-25-jdk-headless
 JAVA_HOME_IN_IMAGE=/opt/java
 
@@ -19,8 +19,9 @@ JAVA_HOME_IN_IMAGE=/opt/java
 #   checks), java.net.http, java.sql (types Jackson and Spring link to), jdk.unsupported (Unsafe).
 JRE_MODULES=java.base,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.sql,jdk.management,jdk.unsupported
 
-# The shared libraries the runtime, the Consul binary and bash load, and nothing else.
-JRE_ROOTFS_PACKAGES=(base-files libc6 libgcc-s1 libstdc++6 zlib1g bash libtinfo6)
+# The shared libraries the runtime, the Consul binary and bash load, and nothing else; bash's
+# loadable builtins stand in for coreutils (the launcher needs mkdir and sleep).
+JRE_ROOTFS_PACKAGES=(base-files libc6 libgcc-s1 libstdc++6 zlib1g bash libtinfo6 bash-builtins)
 
 # java.desktop's native AWT, font, image and sound libraries: java.beans never loads them.
 JRE_UNUSED_NATIVE_LIBS=(libawt.so libawt_headless.so libawt_xawt.so libfontmanager.so libjavajpeg.so
@@ -41,7 +42,7 @@ build_jre() {
   packages_rootfs "$builder" "$rootfs" "${JRE_ROOTFS_PACKAGES[@]}"
   install -d "$rootfs/opt" && mv "$builder/runtime" "$rootfs$JAVA_HOME_IN_IMAGE"
   add_consul "$rootfs"
-  install -m 0755 "$REPO_ROOT/deploy/images/http-ok" "$rootfs/usr/local/bin/http-ok"
+  install -m 0755 "$REPO_ROOT/deploy/images/http-ok" "$REPO_ROOT/deploy/images/own-address" "$rootfs/usr/local/bin/"
   install -d -m 1777 "$rootfs/tmp"
   # The service runs as this non-root user (uid 1000); the agent's data dir is its own.
   add_user "$rootfs" web 1000 /home/web

@@ -17,5 +17,5 @@ build_logs() {
   import_rootfs "$dir" "$LOGS_IMAGE" \
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     'USER logs' 'WORKDIR /var/log/requests' 'EXPOSE 5140' \
-    'ENTRYPOINT ["rsyslogd", "-n", "-f", "/etc/rsyslog/rsyslog.conf", "-i", "/tmp/rsyslogd.pid"]'
+    'ENTRYPOINT ["rsyslogd", "-n", "-f", "/etc/rsyslog/rsyslog.conf", "-i", "/dev/shm/rsyslogd.pid"]'
 }

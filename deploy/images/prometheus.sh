@@ -1,11 +1,11 @@
-# local/prometheus:2.53 - Prometheus 2.53 + promtool (Debian trixie), a Consul agent and
+# local/prometheus:2.53 - Prometheus 2.53 + promtool (Debian trixie), the consul binary and
 # consul/consul-file-sd (Debian builds Prometheus without consul_sd_configs).
 # Sourced by build-base-images.sh.
 
 PROMETHEUS_VERSION=2.53            # trixie's prometheus package (2.53.3+ds1)
 PROMETHEUS_IMAGE=local/prometheus:$PROMETHEUS_VERSION
 # What the image is made from: a change to any of these files rebuilds it.
-PROMETHEUS_INPUTS=(deploy/images/prometheus.sh deploy/images/http-ok consul/with-consul-agent consul/consul-file-sd)
+PROMETHEUS_INPUTS=(deploy/images/prometheus.sh deploy/images/http-ok consul/consul-file-sd)
 # Where the image keeps Debian's console libraries (prom.lib, menu.lib).
 PROMETHEUS_CONSOLE_LIBRARIES=/usr/share/prometheus/console_libraries
 
@@ -15,7 +15,7 @@ build_prometheus() {
   # the packaged libjs-* files, no CDN) only as documentation examples: keep that directory.
   SLIM_KEEP=$'/usr/share/doc/prometheus\n/usr/share/doc/prometheus/examples\n/usr/share/doc/prometheus/examples/console_libraries*' \
     new_rootfs "$dir" prometheus curl ca-certificates jq
-  add_consul "$dir"
+  install -m 0755 "$(consul_binary)" "$dir/usr/local/bin/consul"
   install -m 0755 "$REPO_ROOT/consul/consul-file-sd" "$dir/usr/local/bin/consul-file-sd"
   install -m 0755 "$REPO_ROOT/deploy/images/http-ok" "$dir/usr/local/bin/http-ok"
   local version; version=$(chroot "$dir" prometheus --version 2>&1 | awk 'NR == 1 {print $3}')
@@ -24,15 +24,17 @@ build_prometheus() {
   trim_docs "$dir"
   # Runs as the package's system user; the TSDB and the local agent's data are its own.
   local uid gid; uid=$(chroot "$dir" id -u prometheus); gid=$(chroot "$dir" id -g prometheus)
-  install -d -o "$uid" -g "$gid" "$dir/prometheus" "$dir/prometheus/file_sd" "$dir/consul/data"
+  # The stack gives this uid its secrets (deploy/docker-stack.yml: uid "100").
+  [[ $uid == 100 ]] || die "the prometheus user has uid $uid, deploy/docker-stack.yml expects 100"
+  install -d -o "$uid" -g "$gid" "$dir/prometheus" "$dir/prometheus/file_sd"
   # The stack mounts the project's prometheus/ files (config, rules, consoles) in /etc/prometheus;
   # the package's sample prometheus.yml stays so that a bare `docker run` still starts.
   rm -rf "$dir/etc/prometheus/console_libraries" "$dir/etc/prometheus/consoles/README.consoles"
   import_rootfs "$dir" "$PROMETHEUS_IMAGE" \
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     "USER $uid" 'WORKDIR /prometheus' 'EXPOSE 9090' \
-    'ENTRYPOINT ["/usr/local/bin/with-consul-agent"]' \
-    "CMD [\"consul-file-sd\", \"prometheus\", \"--config.file=/etc/prometheus/prometheus.yml\", \"--storage.tsdb.path=/prometheus\", \"--web.console.templates=/etc/prometheus/consoles\", \"--web.console.libraries=$PROMETHEUS_CONSOLE_LIBRARIES\", \"--web.listen-address=:9090\"]"
+    'ENTRYPOINT ["/usr/local/bin/consul-file-sd"]' \
+    "CMD [\"prometheus\", \"--config.file=/etc/prometheus/prometheus.yml\", \"--storage.tsdb.path=/prometheus\", \"--web.console.templates=/etc/prometheus/consoles\", \"--web.console.libraries=$PROMETHEUS_CONSOLE_LIBRARIES\", \"--web.listen-address=:9090\"]"
 }
 
 # Debian's console libraries, moved out of the documentation tree, with two fixes to what they load:

@@ -24,19 +24,14 @@ apt_get() {
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export REPO_ROOT
 
-# --- the stack -------------------------------------------------------------------------------
+# --- facts about the stack that several scripts share -----------------------------------------
 
 STACK=${STACK:-web}
 STACK_FILE=$REPO_ROOT/deploy/docker-stack.yml
-
-stack_deployed() { docker stack ls --format '{{.Name}}' 2>/dev/null | grep -qx "$STACK"; }
-
-# The stack's network outlives `docker stack rm` by several seconds; a redeploy must wait for it.
-network_gone() { ! docker network inspect "${STACK}_backend" >/dev/null 2>&1; }
-
-# The id of one running container of a stack service (consul, web, haproxy), slot optional.
-container_of() {
-  local service=$1 slot=${2:-}
-  docker ps -q --filter "label=com.docker.swarm.service.name=${STACK}_${service}" \
-    ${slot:+--filter "name=${STACK}_${service}.${slot}."} | head -n 1
-}
+# The system's secrets, on the swarm manager (deploy/secrets.sh): root only, never in git.
+SECRETS_DIR=${SECRETS_DIR:-/var/lib/swarmweb/secrets}
+export SECRETS_DIR
+# The published ports of HAProxy (deploy/docker-stack.yml).
+PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:8080}
+OPERATOR_URL=${OPERATOR_URL:-http://127.0.0.1:8404}
+OPERATOR_USER=operator

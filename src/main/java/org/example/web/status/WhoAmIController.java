@@ -10,18 +10,23 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.PositiveOrZero;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.cloud.client.serviceregistry.Registration;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * {@code GET /whoami}: which instance answered, to see the balancing from outside. The optional
- * {@code delayMs} (at most 5 s) makes the answer slow on purpose, so that tests can prove a
- * stopping instance finishes the requests it has already accepted.
+ * {@code delayMs} (at most 5 s, and only where {@code app.whoami.delay-enabled} is on) makes the
+ * answer slow on purpose, so that tests can prove a stopping instance finishes the requests it
+ * has already accepted.
  */
 @RestController
+@EnableConfigurationProperties(WhoAmIProperties.class)
 class WhoAmIController {
 
 	static final long MAX_DELAY_MS = 5000;
@@ -36,8 +41,12 @@ class WhoAmIController {
 
 	private final Instant startedAt;
 
-	WhoAmIController(ObjectProvider<Registration> registration, ObjectProvider<BuildProperties> build) {
+	private final boolean delayEnabled;
+
+	WhoAmIController(ObjectProvider<Registration> registration, ObjectProvider<BuildProperties> build,
+			WhoAmIProperties whoami) {
 		this.registration = registration;
+		this.delayEnabled = whoami.delayEnabled();
 		BuildProperties properties = build.getIfAvailable();
 		this.version = (properties != null) ? properties.getVersion() : "unknown";
 		InetAddress local = localHost();
@@ -50,6 +59,9 @@ class WhoAmIController {
 	InstanceInfo whoami(@RequestParam(defaultValue = "0") @PositiveOrZero @Max(MAX_DELAY_MS) long delayMs)
 			throws InterruptedException {
 		if (delayMs > 0) {
+			if (!this.delayEnabled) {
+				throw new ResponseStatusException(HttpStatus.BAD_REQUEST);
+			}
 			Thread.sleep(Duration.ofMillis(delayMs));
 		}
 		Registration own = this.registration.getIfAvailable();

@@ -19,7 +19,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-@WebMvcTest(WhoAmIController.class)
+@WebMvcTest(controllers = WhoAmIController.class, properties = "app.whoami.delay-enabled=true")
 class WhoAmIControllerTest {
 
 	@Autowired

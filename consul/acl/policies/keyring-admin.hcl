@@ -1,0 +1,2 @@
+# Gossip key rotation: consul keyring -list/-install/-use/-remove.
+keyring = "write"

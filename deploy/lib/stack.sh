@@ -1,0 +1,51 @@
+# What the deploy/ scripts ask of a deployed stack (sourced after common.sh; not executed).
+
+stack_deployed() { docker stack ls --format '{{.Name}}' 2>/dev/null | grep -qx "$STACK"; }
+
+# The stack's network outlives `docker stack rm` by several seconds; a redeploy must wait for it.
+network_gone() { ! docker network inspect "${STACK}_backend" >/dev/null 2>&1; }
+
+# The id of one running container of a stack service (consul, web, haproxy), slot optional.
+container_of() {
+  local service=$1 slot=${2:-}
+  docker ps -q --filter "label=com.docker.swarm.service.name=${STACK}_${service}" \
+    ${slot:+--filter "name=${STACK}_${service}.${slot}."} | head -n 1
+}
+
+# consul_tool COMMAND...: runs COMMAND (consul, consul-acl-ensure) in a throwaway container of the
+# Consul image on the stack's network, with the secrets and consul/acl/ mounted read-only; the
+# Consul servers answer at tasks.consul:8500. Root inside: the secrets are root-only files.
+consul_tool() {
+  docker run --rm -i --user 0 --network "${STACK}_backend" --entrypoint "$1" \
+    -e CONSUL_HTTP_ADDR=tasks.consul:8500 \
+    -v "$SECRETS_DIR:/secrets:ro" -v "$REPO_ROOT/consul/acl:/acl:ro" -v "$REPO_ROOT/haproxy:/haproxy:ro" \
+    local/consul:1.8.7 "${@:2}"
+}
+
+consul_has_leader() {
+  local c; c=$(container_of consul)
+  [[ -n $c ]] && docker exec "$c" curl -fsS http://127.0.0.1:8500/v1/status/leader 2>/dev/null | grep -q ':8300'
+}
+
+# Makes the ACL policies and tokens exist (idempotent; consul/consul-acl-ensure).
+ensure_acls() {
+  consul_tool consul-acl-ensure -a tasks.consul:8500 -m /secrets/consul-master.token \
+    -p /acl/policies -t /acl/tokens.conf -s /secrets 2>&1 | grep -v ': unchanged' >&2
+}
+
+# HAProxy takes its configuration from Consul KV (haproxy/haproxy-run); a changed file reloads it.
+publish_haproxy_config() {
+  consul_tool consul kv put -token-file=/secrets/deploy.token haproxy/haproxy.cfg @/haproxy/haproxy.cfg >/dev/null
+}
+
+# curl to HAProxy's operator port with the operators' credentials (never printed).
+operator_curl() {
+  curl -fsS -K <(printf 'user = "%s:%s"\n' "$OPERATOR_USER" "$(<"$SECRETS_DIR/operator-password")") "$@"
+}
+
+# How many servers of backend "web" HAProxy reports UP (its stats CSV: field 18 is the status).
+# The one place that reads it: deploy/status.sh --servers-up prints it for the tests.
+haproxy_servers_up() {
+  operator_curl "$OPERATOR_URL/stats;csv" 2>/dev/null \
+    | awk -F, '$1 == "web" && $2 ~ /^web[0-9]+$/ && $18 == "UP"' | wc -l
+}
