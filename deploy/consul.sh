@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# consul.sh ARGS...: the consul CLI against the stack's Consul servers, with the management token
+# (from $SECRETS_DIR; never printed). For operators and the tests:
+#   deploy/consul.sh operator raft list-peers
+#   deploy/consul.sh members
+#   deploy/consul.sh catalog services
+# Runs in a throwaway container on the stack's network (the servers publish no port).
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$REPO_ROOT/deploy/lib/stack.sh"
+
+if (($# == 0)) || [[ $1 == -h || $1 == --help ]]; then
+  echo "usage: $0 CONSUL-ARGS...   (e.g. $0 operator raft list-peers)"
+  (($# == 0)) && exit 2 || exit 0
+fi
+stack_deployed || die "the stack '$STACK' is not deployed"
+[[ -r $SECRETS_DIR/consul-master.token ]] || die "no management token in $SECRETS_DIR (run as root on the manager)"
+docker run --rm -i --user 0 --network "${STACK}_backend" \
+  -e CONSUL_HTTP_ADDR=tasks.consul:8500 -e CONSUL_HTTP_TOKEN_FILE=/secrets/consul-master.token \
+  -v "$SECRETS_DIR:/secrets:ro" --entrypoint consul local/consul:1.8.7 "$@"
