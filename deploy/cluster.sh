@@ -60,26 +60,31 @@ ensure_swarm() {
   done
 }
 
-# Each node gets the images it lacks (or has in another version): docker save | docker load.
-load_images() {
-  local n image missing
-  for n in $(node_nums); do
-    missing=()
-    for image in "${CLUSTER_IMAGES[@]}"; do
-      [[ $(ndocker "$n" image inspect -f '{{.Id}}' "$image" 2>/dev/null) == "$(docker image inspect -f '{{.Id}}' "$image")" ]] \
-        || missing+=("$image")
-    done
-    ((${#missing[@]})) || continue
-    log "$(node_name "$n"): loading ${missing[*]}"
-    docker save "${missing[@]}" | ndocker "$n" load -q >/dev/null
+# Node N gets the images it lacks (or has in another version): docker save | docker load.
+load_images_into() {
+  local n=$1 image missing=()
+  for image in "${CLUSTER_IMAGES[@]}"; do
+    [[ $(ndocker "$n" image inspect -f '{{.Id}}' "$image" 2>/dev/null) == "$(docker image inspect -f '{{.Id}}' "$image")" ]] \
+      || missing+=("$image")
   done
+  ((${#missing[@]})) || return 0
+  log "$(node_name "$n"): loading ${missing[*]}"
+  docker save "${missing[@]}" | ndocker "$n" load -q >/dev/null
+}
+
+load_images() {
+  local n pids=() p rc=0
+  for n in $(node_nums); do load_images_into "$n" & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  ((rc == 0)) || die "loading the images into the nodes failed"
 }
 
 # Runs on node 1's engine (any manager would do).
 deploy_stacks() {
   local replicas=$1
   export DOCKER_HOST; DOCKER_HOST=$(node_sock 1)
-  export WEB_REPLICAS=$replicas HAPROXY_REPLICAS=2 VRRP_VIP=$CLUSTER_VIP/24 VRRP_PEERS
+  # One Consul server per node, for good (see docker-stack.yml); two balancers on two nodes.
+  export WEB_REPLICAS=$replicas HAPROXY_REPLICAS=2 CONSUL_MAX_PER_NODE=1 VRRP_VIP=$CLUSTER_VIP/24 VRRP_PEERS
   # The peers are the swarm's own node addresses, not a list written by hand.
   VRRP_PEERS=$(docker node ls -q | xargs docker node inspect -f '{{.Status.Addr}}' | sort | xargs)
   export_config_versions "$STACK_FILE"

@@ -10,12 +10,13 @@ url=$1 seconds=$2 rate=${3:-20}
   || { echo "SECONDS must be <= 600, RATE 1..100" >&2; exit 2; }
 pause=$(awk -v r="$rate" 'BEGIN {printf "%.3f", 1 / r}')
 start=$(date +%s%N) end=$((start + seconds * 1000000000))
+echo "# start $((start / 1000000)) (epoch ms) $url ${seconds}s at <= ${rate}/s"
 while (( $(date +%s%N) < end )); do
   t=$(( ($(date +%s%N) - start) / 1000000 ))
   out=$(curl -s -o /dev/null -m 1 -w '%{http_code} %{time_total}' "$url" || true)
   echo "$t ${out:-000 1}"
   sleep "$pause"
-done | awk '{print} $2 == 200 {if (last != "" && $1 - last > gap) {gap = $1 - last; gap_at = last} last = $1}
-  $2 != 200 {fail++; if (first == "") first = $1; lastf = $1} {n++}
+done | awk '{print} /^#/ {next} $2 == 200 {if (last != "" && $1 - last > gap) {gap = $1 - last; gap_at = last} last = $1}
+  !/^#/ && $2 != 200 {fail++; if (first == "") first = $1; lastf = $1} !/^#/ {n++}
   END {printf "SUMMARY requests=%d failed=%d max_gap_between_ok_ms=%d (after t=%d ms) failures_from_ms=%s to_ms=%s\n",
        n, fail, gap, gap_at, first == "" ? "-" : first, lastf == "" ? "-" : lastf}'
