@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# drill.sh CASE [SECONDS]: one failure drill on the cluster of deploy/cluster.sh, under the bounded
+# drill.sh CASE [SECONDS [NODE]]: one failure drill on the cluster of deploy/cluster.sh, under the bounded
 # load of probe.sh against the VIP; raw output in docs/multi-node/raw/CASE-<time>.txt.
 #
 #   haproxy     SIGKILL the HAProxy container on the node that holds the VIP
 #   vip-node    crash the node that holds the VIP (deploy/cluster-node.sh kill), bring it back later
-#   plain-node  crash a node that runs no HAProxy, bring it back later
-#   drain       drain a node that runs no HAProxy (docker node update --availability drain), then
-#               make it active again
+#   plain-node  crash a node that runs no HAProxy (or NODE), bring it back later
+#   drain       drain a node that runs no HAProxy (or NODE) (docker node update --availability
+#               drain), then make it active again
+# PROBE_TIMEOUT: the client's timeout per request (default 1 s).
 #
 # A monitor line per second: VIP holder, nodes, running tasks per node, web servers UP in each
 # HAProxy, Consul leader. Measurement tooling, not a test: it prints, it does not judge.
@@ -15,9 +16,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../deploy/lib/common.sh"
 source "$here/../../deploy/lib/cluster.sh"
 
-case=${1:-} seconds=${2:-90}
+case=${1:-} seconds=${2:-90} node=${3:-}
 case $case in haproxy|vip-node|plain-node|drain) ;; *) echo "usage: $0 haproxy|vip-node|plain-node|drain [SECONDS]" >&2; exit 2 ;; esac
 [[ $seconds =~ ^[0-9]+$ ]] && ((seconds >= 20 && seconds <= 300)) || { echo "SECONDS: 20..300" >&2; exit 2; }
+[[ -z $node || $node =~ ^[1-3]$ ]] || { echo "NODE: 1..3" >&2; exit 2; }
 out=$here/raw/$case-$(date +%H%M%S).txt
 mkdir -p "$here/raw"
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -51,7 +53,7 @@ monitor() {
 
 {
   t0=$(ms)
-  echo "# drill $case, $(date -u +%FT%TZ), t in ms since $t0; VIP $CLUSTER_VIP"
+  echo "# drill $case, $(date -u +%FT%TZ), t in ms since $t0; VIP $CLUSTER_VIP; load average $(cut -d' ' -f1-3 /proc/loadavg)"
   "$here/probe.sh" "http://$CLUSTER_VIP:8080/status" "$seconds" 20 | sed "s/^/PROBE /" &
   probe=$!
   monitor "$t0" &
@@ -68,6 +70,7 @@ monitor() {
     vip-node|plain-node)
       if [[ $case == vip-node ]]; then n=${holder#n}; else
         for n in $(node_nums); do [[ " $hp " == *" $n "* ]] || break; done
+        n=${node:-$n}
       fi
       echo "EVENT t=$(( $(ms) - t0 )) crash node n$n"
       "$here/../../deploy/cluster-node.sh" kill "$n" 2>&1 | sed 's/^/NODE /'
@@ -78,6 +81,7 @@ monitor() {
       echo "EVENT t=$(( $(ms) - t0 )) node n$n engine answers" ;;
     drain)
       for n in $(node_nums); do [[ " $hp " == *" $n "* ]] || break; done
+      n=${node:-$n}
       echo "EVENT t=$(( $(ms) - t0 )) drain n$n"
       ndocker "$(live_node)" node update --availability drain "$(node_name "$n")" >/dev/null
       sleep $(( seconds / 2 ))
