@@ -30,6 +30,8 @@ vip_holder() {
   done; echo none
 }
 live_node() { local n; for n in $(node_nums); do node_answers "$n" && { echo "$n"; return; }; done; }
+# A swarm without a leader makes `docker node ls` wait: the monitor must not.
+tdocker() { timeout 2 env DOCKER_HOST="$(node_sock "$1")" docker "${@:2}"; }
 haproxy_nodes() { ndocker "$(live_node)" service ps -f desired-state=running --format '{{.Node}}' web_haproxy | sed 's/swc-n//' | sort | xargs; }
 
 monitor() {
@@ -37,8 +39,8 @@ monitor() {
   while (( $(date +%s) < end )); do
     m=$(live_node)
     local nodes tasks ups="" leader a
-    nodes=$(ndocker "$m" node ls --format '{{.Hostname}}={{.Status}}/{{.Availability}}/{{.ManagerStatus}}' 2>/dev/null | sed 's/swc-//' | sort | xargs)
-    tasks=$(ndocker "$m" service ps -f desired-state=running --format '{{.Name}}@{{.Node}}:{{.CurrentState}}' \
+    nodes=$(tdocker "$m" node ls --format '{{.Hostname}}={{.Status}}/{{.Availability}}/{{.ManagerStatus}}' 2>/dev/null | sed 's/swc-//' | sort | xargs)
+    tasks=$(tdocker "$m" service ps -f desired-state=running --format '{{.Name}}@{{.Node}}:{{.CurrentState}}' \
       web_web web_consul web_haproxy 2>/dev/null | grep -c Running || true)
     for a in $(node_nums); do
       a=$(node_addr "$a")
@@ -54,7 +56,7 @@ monitor() {
 {
   t0=$(ms)
   echo "# drill $case, $(date -u +%FT%TZ), t in ms since $t0; VIP $CLUSTER_VIP; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$here/probe.sh" "http://$CLUSTER_VIP:8080/status" "$seconds" 20 | sed "s/^/PROBE /" &
+  "$here/probe.sh" "http://$CLUSTER_VIP:8080/status" "$seconds" 20 | sed -u "s/^/PROBE /" &
   probe=$!
   monitor "$t0" &
   mon=$!
