@@ -49,8 +49,9 @@ ensure_bridge() {
 ensure_swarm() {
   if [[ $(ndocker 1 info -f '{{.Swarm.LocalNodeState}}') != active ]]; then
     log "swc-n1: swarm init"
-    # Heartbeat 2 s (default 5 s): a dead node is noticed, and its tasks replaced, sooner.
-    ndocker 1 swarm init --advertise-addr "$(node_addr 1)" --dispatcher-heartbeat 2s >/dev/null
+    # Docker's default heartbeat (5 s). 2 s noticed dead nodes sooner, but once also took a
+    # healthy node for dead and restarted its tasks (docs/multi-node-notes.md).
+    ndocker 1 swarm init --advertise-addr "$(node_addr 1)" >/dev/null
   fi
   local token n; token=$(ndocker 1 swarm join-token -q manager)
   for n in $(node_nums); do
