@@ -100,7 +100,7 @@ stop_node() {
       ! -path "*/engine/*" -exec cat {} + 2>/dev/null || true)
     [[ -z $containers ]] || kill -KILL $containers 2>/dev/null || true
     log "$ns: stopping dockerd (pid $pid)"
-    kill -TERM "$pid"
+    kill -TERM "$pid" 2>/dev/null || true   # it may have just exited
     wait_for 60 "$ns: dockerd to exit" pid_gone "$pid"
   fi
   # containerd and shims follow dockerd; whatever is left goes now.

@@ -38,7 +38,8 @@ node_nums() { seq 1 "$CLUSTER_NODES"; }
 node_pids() {
   local dir=/sys/fs/cgroup/pids/$(node_name "$1")
   [[ -d $dir ]] || return 0
-  find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un
+  # Cgroups come and go while find walks them: its complaints are no failure.
+  { find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null || true; } | sort -un
 }
 
 # The config names of a stack file carry a hash of their file (as deploy/up.sh does), so a
