@@ -82,8 +82,9 @@ remove_node_state() {
   rm -rf "$(node_run "$n")"
   ip netns list | grep -qw "^$ns" && ip netns delete "$ns"
   ip link show "${ns}h" >/dev/null 2>&1 && ip link delete "${ns}h"
-  for h in "${CLUSTER_CGROUPS[@]}"; do
-    [[ -d /sys/fs/cgroup/$h/$ns ]] && find "/sys/fs/cgroup/$h/$ns" -depth -type d -exec rmdir {} + 2>/dev/null
+  # Every hierarchy: runc made the containers' cgroups under /swc-nN in all of them.
+  for h in /sys/fs/cgroup/*/"$ns"; do
+    [[ -d $h ]] && find "$h" -depth -type d -exec rmdir {} + 2>/dev/null
   done
   return 0
 }
