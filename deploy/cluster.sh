@@ -32,8 +32,12 @@ FORWARD_RULE=(FORWARD -i "$CLUSTER_BRIDGE" -o "$CLUSTER_BRIDGE" -m comment --com
 
 ensure_images_on_host() {
   docker info >/dev/null 2>&1 || die "the host's Docker engine does not answer (deploy/setup.sh starts it)"
-  "$REPO_ROOT/deploy/images/build-base-images.sh" consul haproxy prometheus keepalived
+  "$REPO_ROOT/deploy/images/build-base-images.sh"              # the single-node set's (missing or stale)
+  "$REPO_ROOT/deploy/images/build-base-images.sh" keepalived
   docker image inspect "${WEB_IMAGE:-web:latest}" >/dev/null 2>&1 || "$REPO_ROOT/deploy/build-image.sh"
+  local image; for image in $(stack_images); do
+    docker image inspect "$image" >/dev/null 2>&1 || die "image $image (named in a stack file) is not on the host"
+  done
 }
 
 ensure_bridge() {
@@ -64,7 +68,7 @@ ensure_swarm() {
 # Node N gets the images it lacks (or has in another version): docker save | docker load.
 load_images_into() {
   local n=$1 image missing=()
-  for image in "${CLUSTER_IMAGES[@]}"; do
+  for image in $(stack_images); do
     [[ $(ndocker "$n" image inspect -f '{{.Id}}' "$image" 2>/dev/null) == "$(docker image inspect -f '{{.Id}}' "$image")" ]] \
       || missing+=("$image")
   done

@@ -24,8 +24,12 @@ build_keepalived() {
   local uid; uid=$(chroot "$dir" id -u keepalived)
   install -d -o "$uid" -g "$uid" "$dir/run/keepalived"
   setcap cap_net_admin,cap_net_raw,cap_setgid+ep "$dir/usr/sbin/keepalived"
-  import_rootfs "$dir" "$KEEPALIVED_IMAGE" \
-    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    "USER $uid" 'WORKDIR /run/keepalived' \
-    'ENTRYPOINT ["/usr/local/bin/keepalived-run"]'
+  # import_rootfs (lib.sh) without dropping the file capabilities: tar must carry them.
+  local changes=() c
+  for c in 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "USER $uid" \
+           'WORKDIR /run/keepalived' 'ENTRYPOINT ["/usr/local/bin/keepalived-run"]' \
+           ${IMAGE_LABEL:+"$IMAGE_LABEL"}; do changes+=(--change "$c"); done
+  tar --numeric-owner --xattrs --xattrs-include=security.capability -C "$dir" -c . \
+    | docker import "${changes[@]}" - "$KEEPALIVED_IMAGE" >/dev/null
+  log "built $KEEPALIVED_IMAGE ($(docker image inspect -f '{{.Size}}' "$KEEPALIVED_IMAGE" | awk '{printf "%d MB", $1/1e6}'))"
 }

@@ -122,8 +122,7 @@ import_rootfs() {
   local dir=$1 image=$2; shift 2
   local changes=() c
   for c in "$@" ${IMAGE_LABEL:+"$IMAGE_LABEL"}; do changes+=(--change "$c"); done
-  # File capabilities (security.capability) are kept: the keepalived image relies on them.
-  tar --numeric-owner --xattrs --xattrs-include=security.capability -C "$dir" -c . | docker import "${changes[@]}" - "$image" >/dev/null
+  tar --numeric-owner -C "$dir" -c . | docker import "${changes[@]}" - "$image" >/dev/null
   log "built $image ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%d MB", $1/1e6}'))"
 }
 

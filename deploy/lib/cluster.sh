@@ -14,14 +14,24 @@ CLUSTER_VIP=$CLUSTER_NET.100           # the balancers' virtual IP (keepalived, 
 # Engines' data (images, swarm state, logs) and their sockets/runtime files.
 CLUSTER_DIR=${CLUSTER_DIR:-/var/lib/swc-cluster}
 CLUSTER_RUN=/run/swc-cluster
-# Every image the stacks run, loaded into each node (no registry): one list, here.
-CLUSTER_IMAGES=(local/consul:1.8.7 local/haproxy:3.0 local/prometheus:2.53 local/keepalived:2.3
-                "${WEB_IMAGE:-web:latest}")
 # cgroup v1 hierarchies that hold a node's engine (dockerd, containerd, shims) next to its
 # containers (--cgroup-parent): one place to count and to kill everything of a node.
 CLUSTER_CGROUPS=(memory cpuacct pids freezer)
 VIP_STACK=${STACK}-vip
 VIP_STACK_FILE=$REPO_ROOT/deploy/docker-stack.vip.yml
+
+# Every image the two stack files run (`image:` lines, ${VAR:-default} expanded), loaded into each
+# node (no registry): the stack files are the one list.
+stack_images() {
+  local ref var
+  awk '$1 == "image:" {gsub(/"/, "", $2); print $2}' "$STACK_FILE" "$VIP_STACK_FILE" | while read -r ref; do
+    if [[ $ref =~ ^\$\{([A-Za-z_][A-Za-z0-9_]*):-(.*)\}$ ]]; then
+      var=${BASH_REMATCH[1]}; echo "${!var:-${BASH_REMATCH[2]}}"
+    else
+      echo "$ref"
+    fi
+  done | sort -u
+}
 
 node_name() { echo "swc-n$1"; }
 node_addr() { echo "$CLUSTER_NET.$((10 + $1))"; }
