@@ -8,17 +8,20 @@
 #   haproxy.sh     local/haproxy:3.0      HAProxy 3.0 + a Consul agent (DNS)
 #   prometheus.sh  local/prometheus:2.53  Prometheus + promtool + a Consul agent (discovery)
 #   logs.sh        local/rsyslog:8        the request log collector (rsyslog)
+#   keepalived.sh  local/keepalived:2.3   the balancers' virtual IP on several nodes (on request only)
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$REPO_ROOT/deploy/images/lib.sh"
 
 IMAGES=(jre consul haproxy prometheus logs)
-for name in "${IMAGES[@]}"; do source "$REPO_ROOT/deploy/images/$name.sh"; done
+# Built only when named (deploy/cluster.sh does): not needed on a single node.
+ON_REQUEST=(keepalived)
+for name in "${IMAGES[@]}" "${ON_REQUEST[@]}"; do source "$REPO_ROOT/deploy/images/$name.sh"; done
 
 usage() {
   cat <<USAGE
 usage: $0 [--force] [IMAGE...]
-  Builds the missing local base images (all by default: ${IMAGES[*]}).
+  Builds the missing local base images (all by default: ${IMAGES[*]}; on request: ${ON_REQUEST[*]}).
   --force   rebuild even if the image exists
 USAGE
 }
@@ -46,7 +49,7 @@ main() {
       --force) force=true ;;
       -h|--help) usage; exit 0 ;;
       -*) usage >&2; echo "ERROR: unknown option: $1" >&2; exit 2 ;;
-      *) [[ " ${IMAGES[*]} " == *" $1 "* ]] || { usage >&2; echo "ERROR: unknown image: $1" >&2; exit 2; }
+      *) [[ " ${IMAGES[*]} ${ON_REQUEST[*]} " == *" $1 "* ]] || { usage >&2; echo "ERROR: unknown image: $1" >&2; exit 2; }
          selected+=("$1") ;;
     esac
     shift

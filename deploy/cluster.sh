@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# A 3-node swarm on this one machine, with the whole system deployed on it:
+#
+#   up       bridge swc-br0 + 3 nodes (network namespaces, each its own dockerd; see
+#            deploy/cluster-node.sh), all three swarm managers; the images loaded into each node;
+#            deploy/docker-stack.yml (2 HAProxy tasks) and deploy/docker-stack.vip.yml (keepalived,
+#            VIP $CLUSTER_VIP) deployed; waits until it serves through the VIP
+#   down     removes all of it (engines, namespaces, bridge, data)
+#   status   nodes, services, where each task runs, who holds the VIP, what each node costs
+#
+# The host's own engine and its stacks are never touched: each node has its own engine, network
+# namespace and iptables. On the host there is only the bridge, its address and one FORWARD rule.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/cluster.sh"
+
+usage() {
+  cat <<USAGE
+usage: $0 up [--replicas N] [--timeout SECONDS] | down | status
+  up           create (or complete) the cluster and deploy; idempotent
+    --replicas N   web replicas (default 3)
+    --timeout S    how long to wait for all-ready (default 420)
+  down         remove the cluster, its engines and their data ($CLUSTER_DIR)
+  status       nodes, services, tasks per node, VIP holder, cost per node
+  Nodes: $(for n in $(node_nums); do printf '%s=%s ' "$(node_name "$n")" "$(node_addr "$n")"; done)VIP=$CLUSTER_VIP
+USAGE
+}
+
+NODE_SH=$REPO_ROOT/deploy/cluster-node.sh
+# Bridged frames pass the host's FORWARD chain (br_netfilter), whose policy Docker sets to DROP.
+FORWARD_RULE=(FORWARD -i "$CLUSTER_BRIDGE" -o "$CLUSTER_BRIDGE" -m comment --comment swc-cluster -j ACCEPT)
+
+ensure_images_on_host() {
+  docker info >/dev/null 2>&1 || die "the host's Docker engine does not answer (deploy/setup.sh starts it)"
+  "$REPO_ROOT/deploy/images/build-base-images.sh"              # the single-node set's (missing or stale)
+  "$REPO_ROOT/deploy/images/build-base-images.sh" keepalived
+  docker image inspect "${WEB_IMAGE:-web:latest}" >/dev/null 2>&1 || "$REPO_ROOT/deploy/build-image.sh"
+  local image; for image in $(stack_images); do
+    docker image inspect "$image" >/dev/null 2>&1 || die "image $image (named in a stack file) is not on the host"
+  done
+}
+
+ensure_bridge() {
+  if ! ip link show "$CLUSTER_BRIDGE" >/dev/null 2>&1; then
+    log "bridge $CLUSTER_BRIDGE ($CLUSTER_HOST_ADDR/24)"
+    ip link add "$CLUSTER_BRIDGE" type bridge
+    ip addr add "$CLUSTER_HOST_ADDR/24" dev "$CLUSTER_BRIDGE"
+    ip link set "$CLUSTER_BRIDGE" up
+  fi
+  iptables -C "${FORWARD_RULE[@]}" 2>/dev/null || iptables -I "${FORWARD_RULE[@]}"
+}
+
+ensure_swarm() {
+  if [[ $(ndocker 1 info -f '{{.Swarm.LocalNodeState}}') != active ]]; then
+    log "swc-n1: swarm init"
+    # Docker's default heartbeat (5 s). 2 s noticed dead nodes sooner, but once also took a
+    # healthy node for dead and restarted its tasks (docs/multi-node-notes.md).
+    ndocker 1 swarm init --advertise-addr "$(node_addr 1)" >/dev/null
+  fi
+  local token n; token=$(ndocker 1 swarm join-token -q manager)
+  for n in $(node_nums); do
+    [[ $(ndocker "$n" info -f '{{.Swarm.LocalNodeState}}') == active ]] && continue
+    log "$(node_name "$n"): joins as a manager"
+    ndocker "$n" swarm join --token "$token" --advertise-addr "$(node_addr "$n")" "$(node_addr 1):2377" >/dev/null
+  done
+}
+
+# Node N gets the images it lacks (or has in another version): docker save | docker load.
+load_images_into() {
+  local n=$1 image missing=()
+  for image in $(stack_images); do
+    [[ $(ndocker "$n" image inspect -f '{{.Id}}' "$image" 2>/dev/null) == "$(docker image inspect -f '{{.Id}}' "$image")" ]] \
+      || missing+=("$image")
+  done
+  ((${#missing[@]})) || return 0
+  log "$(node_name "$n"): loading ${missing[*]}"
+  docker save "${missing[@]}" | ndocker "$n" load -q >/dev/null
+}
+
+load_images() {
+  local n pids=() p rc=0
+  for n in $(node_nums); do load_images_into "$n" & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  ((rc == 0)) || die "loading the images into the nodes failed"
+}
+
+# Runs on node 1's engine (any manager would do).
+deploy_stacks() {
+  local replicas=$1
+  export DOCKER_HOST; DOCKER_HOST=$(node_sock 1)
+  # One Consul server per node, for good (see docker-stack.yml); two balancers on two nodes.
+  export WEB_REPLICAS=$replicas HAPROXY_REPLICAS=2 CONSUL_MAX_PER_NODE=1 VRRP_VIP=$CLUSTER_VIP/24 VRRP_PEERS
+  # The peers are the swarm's own node addresses, not a list written by hand.
+  VRRP_PEERS=$(docker node ls -q | xargs docker node inspect -f '{{.Status.Addr}}' | sort | xargs)
+  export_config_versions "$STACK_FILE"
+  export_config_versions "$VIP_STACK_FILE"
+  log "deploying stack '$STACK' ($replicas web, 2 HAProxy) and '$VIP_STACK' (VIP $CLUSTER_VIP, peers $VRRP_PEERS)"
+  docker stack deploy --detach=true --resolve-image never --prune -c "$STACK_FILE" "$STACK" >/dev/null
+  docker stack deploy --detach=true --resolve-image never --prune -c "$VIP_STACK_FILE" "$VIP_STACK" >/dev/null
+  unset DOCKER_HOST
+}
+
+tasks_settled() {
+  ndocker 1 service ls -q | xargs -r env DOCKER_HOST="$(node_sock 1)" docker service inspect \
+    -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' | grep -qE 'updating|rollback_started' && return 1
+  ndocker 1 service ls --format '{{.Replicas}}' | awk -F'[/ ]' '$1 != $2 {bad = 1} END {exit bad}'
+}
+
+# The nodes whose HAProxy answers on its published operator port.
+balancers() {
+  local n
+  for n in $(node_nums); do
+    curl -fsS -m 2 -o /dev/null "http://$(node_addr "$n"):8404/healthz" 2>/dev/null && node_addr "$n"
+  done
+}
+
+haproxy_up_count() {
+  curl -fsS -m 2 "http://$1:8404/stats;csv" 2>/dev/null \
+    | awk -F, '$1 == "web" && $2 ~ /^web[0-9]+$/ && $18 == "UP"' | wc -l
+}
+
+# Both balancers answer, each serves every replica, Consul has a leader, the VIP serves /status.
+cluster_ready() {
+  local want=$1 addrs a i; addrs=$(balancers)
+  [[ $(wc -w <<<"$addrs") -eq 2 ]] || return 1
+  for a in $addrs; do
+    [[ $(haproxy_up_count "$a") -eq $want ]] || return 1
+    curl -fsS -m 2 "http://$a:8404/v1/status/leader" 2>/dev/null | grep -q ':8300' || return 1
+  done
+  for i in 1 2 3 4 5; do curl -fsS -m 2 -o /dev/null "http://$CLUSTER_VIP:8080/status" || return 1; done
+}
+
+up() {
+  local replicas=$1 timeout=$2 start=$SECONDS n
+  ensure_images_on_host
+  ensure_bridge
+  for n in $(node_nums); do "$NODE_SH" start "$n"; done
+  ensure_swarm
+  load_images
+  local deploy_start=$SECONDS
+  deploy_stacks "$replicas"
+  log "waiting for the services to reach their replica counts"
+  wait_for "$timeout" "the cluster's tasks to settle" tasks_settled
+  log "waiting for 2 balancers with $replicas web servers UP each, a Consul leader, the VIP"
+  wait_for "$timeout" "the cluster to serve through $CLUSTER_VIP" cluster_ready "$replicas"
+  log "ready in $((SECONDS - deploy_start)) s after deploy ($((SECONDS - start)) s in all)"
+  echo "  Service (VIP)  http://$CLUSTER_VIP:8080/status   balancers: $(balancers | xargs)   (deploy/cluster.sh status)"
+}
+
+down() {
+  local n pids=()
+  for n in $(node_nums); do "$NODE_SH" stop "$n" & pids+=($!); done
+  local rc=0 p; for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  ((rc == 0)) || die "a node did not stop cleanly; run $0 down again"
+  if ip link show "$CLUSTER_BRIDGE" >/dev/null 2>&1; then log "removing bridge $CLUSTER_BRIDGE"; ip link delete "$CLUSTER_BRIDGE"; fi
+  while iptables -C "${FORWARD_RULE[@]}" 2>/dev/null; do iptables -D "${FORWARD_RULE[@]}"; done
+  rm -rf "$CLUSTER_DIR" "$CLUSTER_RUN"
+  log "cluster is down"
+}
+
+# Memory (RSS + page cache) and CPU time of everything of a node: engine and containers.
+node_cost() {
+  local ns; ns=$(node_name "$1")
+  local stat=/sys/fs/cgroup/memory/$ns/memory.stat cpu=/sys/fs/cgroup/cpuacct/$ns/cpuacct.usage
+  [[ -r $stat ]] || { echo "$ns: not running"; return; }
+  awk -v ns="$ns" -v cpu="$(cat "$cpu")" -v eng="$(awk '$1 == "total_rss" {print $2}' "/sys/fs/cgroup/memory/$ns/engine/memory.stat")" \
+    '$1 == "total_rss" {rss = $2} $1 == "total_cache" {cache = $2}
+     END {printf "%s: rss %d MiB (engine %d MiB), page cache %d MiB, cpu %.0f s since start\n", ns, rss/2^20, eng/2^20, cache/2^20, cpu/1e9}' "$stat"
+}
+
+status() {
+  node_answers 1 || node_answers 2 || node_answers 3 || { log "no node answers (deploy/cluster.sh up)"; return 0; }
+  local m n; for n in $(node_nums); do node_answers "$n" && { m=$n; break; }; done
+  ndocker "$m" node ls
+  echo; ndocker "$m" service ls
+  echo; ndocker "$m" service ps -f desired-state=running --format 'table {{.Name}}\t{{.Node}}\t{{.CurrentState}}' \
+    $(ndocker "$m" service ls -q)
+  echo
+  for n in $(node_nums); do
+    ip netns list | grep -qw "^$(node_name "$n")" || continue
+    ip -n "$(node_name "$n")" -4 -o addr show to "$CLUSTER_VIP/32" | grep -q . && echo "VIP $CLUSTER_VIP is on $(node_name "$n")"
+  done
+  for n in $(node_nums); do node_cost "$n"; done
+}
+
+main() {
+  local action=${1:-}; (($#)) && shift
+  local replicas=3 timeout=420
+  case $action in
+    up)
+      while (($#)); do
+        case $1 in
+          --replicas) replicas=${2:-}; shift ;;
+          --timeout) timeout=${2:-}; shift ;;
+          *) usage >&2; echo "unknown argument: $1" >&2; exit 2 ;;
+        esac
+        shift
+      done
+      [[ $replicas =~ ^[0-9]+$ ]] && ((replicas >= 1 && replicas <= 20)) || { echo "--replicas must be 1..20" >&2; exit 2; }
+      [[ $timeout =~ ^[0-9]+$ ]] || { echo "--timeout must be seconds" >&2; exit 2; } ;;
+    down|status) (($# == 0)) || { usage >&2; echo "unknown argument: $1" >&2; exit 2; } ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+  [[ $EUID -eq 0 ]] || die "run as root: it creates network namespaces, a bridge and engines"
+  case $action in up) up "$replicas" "$timeout" ;; down) down ;; status) status ;; esac
+}
+
+main "$@"

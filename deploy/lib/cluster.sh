@@ -1,0 +1,65 @@
+# Settings and helpers of the multi-node swarm on one machine (deploy/cluster.sh,
+# deploy/cluster-node.sh). Sourced after common.sh, not executed.
+#
+# Every node is a network namespace (swc-nN) on the bridge swc-br0 with its own dockerd; the host
+# reaches the nodes, and the virtual IP of the balancers, at their addresses on that bridge.
+
+CLUSTER_NODES=3
+# A private /24 that collides with nothing on this machine: not the stack's overlay (10.231/16),
+# not Docker's 172.17-19, not 10.240/10.241 (used by other test set-ups).
+CLUSTER_NET=10.235.0
+CLUSTER_BRIDGE=swc-br0
+CLUSTER_HOST_ADDR=$CLUSTER_NET.1       # the host's side of the bridge
+CLUSTER_VIP=$CLUSTER_NET.100           # the balancers' virtual IP (keepalived, docker-stack.vip.yml)
+# Engines' data (images, swarm state, logs) and their sockets/runtime files.
+CLUSTER_DIR=${CLUSTER_DIR:-/var/lib/swc-cluster}
+CLUSTER_RUN=/run/swc-cluster
+# cgroup v1 hierarchies that hold a node's engine (dockerd, containerd, shims) next to its
+# containers (--cgroup-parent): one place to count and to kill everything of a node.
+CLUSTER_CGROUPS=(memory cpuacct pids freezer)
+VIP_STACK=${STACK}-vip
+VIP_STACK_FILE=$REPO_ROOT/deploy/docker-stack.vip.yml
+
+# Every image the two stack files run (`image:` lines, ${VAR:-default} expanded), loaded into each
+# node (no registry): the stack files are the one list.
+stack_images() {
+  local ref var
+  awk '$1 == "image:" {gsub(/"/, "", $2); print $2}' "$STACK_FILE" "$VIP_STACK_FILE" | while read -r ref; do
+    if [[ $ref =~ ^\$\{([A-Za-z_][A-Za-z0-9_]*):-(.*)\}$ ]]; then
+      var=${BASH_REMATCH[1]}; echo "${!var:-${BASH_REMATCH[2]}}"
+    else
+      echo "$ref"
+    fi
+  done | sort -u
+}
+
+node_name() { echo "swc-n$1"; }
+node_addr() { echo "$CLUSTER_NET.$((10 + $1))"; }
+node_run()  { echo "$CLUSTER_RUN/n$1"; }
+node_dir()  { echo "$CLUSTER_DIR/n$1"; }
+node_sock() { echo "unix://$(node_run "$1")/docker.sock"; }
+# ndocker N ARGS...: the docker client against node N's engine.
+ndocker()   { local n=$1; shift; DOCKER_HOST=$(node_sock "$n") docker "$@"; }
+node_answers() { ndocker "$1" info >/dev/null 2>&1; }
+node_pid() { cat "$(node_run "$1")/docker.pid" 2>/dev/null || true; }
+node_nums() { seq 1 "$CLUSTER_NODES"; }
+
+# Every process of node N: its engine and its containers (cgroup swc-nN, all levels).
+node_pids() {
+  local dir=/sys/fs/cgroup/pids/$(node_name "$1")
+  [[ -d $dir ]] || return 0
+  # Cgroups come and go while find walks them: its complaints are no failure.
+  { find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null || true; } | sort -un
+}
+
+# The config names of a stack file carry a hash of their file (as deploy/up.sh does), so a
+# changed file becomes a new docker config: exports VAR=<hash> for every `name: x-${VAR:-v1}`
+# under configs:, whatever configs the file has.
+export_config_versions() {
+  local file=$1 var path
+  while read -r var path; do
+    export "$var=$(sha256sum "$(dirname "$file")/$path" | cut -c1-12)"
+  done < <(awk '/^configs:/ {c = 1; next} c && /^[^ #]/ {c = 0}
+               c && /name:/ && match($0, /\$\{[A-Z_]+/) {v = substr($0, RSTART + 2, RLENGTH - 2)}
+               c && /file:/ && v != "" {print v, $2; v = ""}' "$file")
+}
