@@ -12,7 +12,9 @@
 # namespace and iptables. On the host there is only the bridge, its address and one FORWARD rule.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-source "$(dirname "$0")/lib/cluster.sh"
+source "$REPO_ROOT/deploy/lib/versions.sh"
+source "$REPO_ROOT/deploy/lib/stack.sh"
+source "$REPO_ROOT/deploy/lib/cluster.sh"
 
 usage() {
   cat <<USAGE
@@ -84,19 +86,19 @@ load_images() {
   ((rc == 0)) || die "loading the images into the nodes failed"
 }
 
-# Runs on node 1's engine (any manager would do).
+# Runs on node 1's engine (any manager would do): the same steps as deploy/up.sh.
 deploy_stacks() {
-  local replicas=$1
+  local replicas=$1 timeout=$2
   export DOCKER_HOST; DOCKER_HOST=$(node_sock 1)
   # One Consul server per node, for good (see docker-stack.yml); two balancers on two nodes.
   export WEB_REPLICAS=$replicas HAPROXY_REPLICAS=2 CONSUL_MAX_PER_NODE=1 VRRP_VIP=$CLUSTER_VIP/24 VRRP_PEERS
   # The peers are the swarm's own node addresses, not a list written by hand.
   VRRP_PEERS=$(docker node ls -q | xargs docker node inspect -f '{{.Status.Addr}}' | sort | xargs)
-  export_config_versions "$STACK_FILE"
-  export_config_versions "$VIP_STACK_FILE"
+  "$REPO_ROOT/deploy/secrets.sh"
   log "deploying stack '$STACK' ($replicas web, 2 HAProxy) and '$VIP_STACK' (VIP $CLUSTER_VIP, peers $VRRP_PEERS)"
-  docker stack deploy --detach=true --resolve-image never --prune -c "$STACK_FILE" "$STACK" >/dev/null
-  docker stack deploy --detach=true --resolve-image never --prune -c "$VIP_STACK_FILE" "$VIP_STACK" >/dev/null
+  deploy_stack "$STACK_FILE" "$STACK"
+  deploy_stack "$VIP_STACK_FILE" "$VIP_STACK"
+  bootstrap_consul "$timeout"
   unset DOCKER_HOST
 }
 
@@ -106,26 +108,20 @@ tasks_settled() {
   ndocker 1 service ls --format '{{.Replicas}}' | awk -F'[/ ]' '$1 != $2 {bad = 1} END {exit bad}'
 }
 
-# The nodes whose HAProxy answers on its published operator port.
+# The nodes whose HAProxy answers on its published public port.
 balancers() {
   local n
   for n in $(node_nums); do
-    curl -fsS -m 2 -o /dev/null "http://$(node_addr "$n"):8404/healthz" 2>/dev/null && node_addr "$n"
+    curl -fsS -m 2 -o /dev/null "http://$(node_addr "$n"):8080/healthz" 2>/dev/null && node_addr "$n"
   done
 }
 
-haproxy_up_count() {
-  curl -fsS -m 2 "http://$1:8404/stats;csv" 2>/dev/null \
-    | awk -F, '$1 == "web" && $2 ~ /^web[0-9]+$/ && $18 == "UP"' | wc -l
-}
-
-# Both balancers answer, each serves every replica, Consul has a leader, the VIP serves /status.
+# Both balancers answer, each serves every replica, the VIP serves /status.
 cluster_ready() {
   local want=$1 addrs a i; addrs=$(balancers)
   [[ $(wc -w <<<"$addrs") -eq 2 ]] || return 1
   for a in $addrs; do
-    [[ $(haproxy_up_count "$a") -eq $want ]] || return 1
-    curl -fsS -m 2 "http://$a:8404/v1/status/leader" 2>/dev/null | grep -q ':8300' || return 1
+    [[ $(OPERATOR_URL=http://$a:8404 haproxy_servers_up) -eq $want ]] || return 1
   done
   for i in 1 2 3 4 5; do curl -fsS -m 2 -o /dev/null "http://$CLUSTER_VIP:8080/status" || return 1; done
 }
@@ -138,7 +134,7 @@ up() {
   ensure_swarm
   load_images
   local deploy_start=$SECONDS
-  deploy_stacks "$replicas"
+  deploy_stacks "$replicas" "$timeout"
   log "waiting for the services to reach their replica counts"
   wait_for "$timeout" "the cluster's tasks to settle" tasks_settled
   log "waiting for 2 balancers with $replicas web servers UP each, a Consul leader, the VIP"
@@ -192,12 +188,13 @@ main() {
         case $1 in
           --replicas) replicas=${2:-}; shift ;;
           --timeout) timeout=${2:-}; shift ;;
-          *) usage >&2; echo "unknown argument: $1" >&2; exit 2 ;;
+          *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
         esac
         shift
       done
-      [[ $replicas =~ ^[0-9]+$ ]] && ((replicas >= 1 && replicas <= 20)) || { echo "--replicas must be 1..20" >&2; exit 2; }
-      [[ $timeout =~ ^[0-9]+$ ]] || { echo "--timeout must be seconds" >&2; exit 2; } ;;
+      [[ $replicas =~ ^[1-9][0-9]?$ ]] && ((replicas <= 20)) \
+        || { echo "ERROR: --replicas must be a whole number from 1 to 20, got '$replicas'" >&2; exit 2; }
+      [[ $timeout =~ ^[1-9][0-9]*$ ]] || { echo "ERROR: --timeout must be a whole number of seconds, got '$timeout'" >&2; exit 2; } ;;
     down|status) (($# == 0)) || { usage >&2; echo "unknown argument: $1" >&2; exit 2; } ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;

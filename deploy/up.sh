@@ -5,8 +5,8 @@
 # to reach it. Running it again updates the stack in place.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-source "$REPO_ROOT/deploy/lib/stack.sh"
 source "$REPO_ROOT/deploy/lib/versions.sh"
+source "$REPO_ROOT/deploy/lib/stack.sh"
 
 usage() {
   cat <<USAGE
@@ -25,18 +25,6 @@ ensure_image() {
   if $build || ! docker image inspect "${WEB_IMAGE:-web:latest}" >/dev/null 2>&1; then
     "$REPO_ROOT/deploy/build-image.sh"
   fi
-}
-
-deploy() {
-  local replicas=$1
-  if ! stack_deployed; then
-    wait_for 60 "the network of a previous '$STACK' stack to go" network_gone
-  fi
-  export_file_versions
-  export WEB_REPLICAS=$replicas
-  log "deploying stack '$STACK' ($replicas web replicas)"
-  docker stack deploy --detach=true --resolve-image never --prune -c "$STACK_FILE" "$STACK" >/dev/null \
-    || die "docker stack deploy failed"
 }
 
 # Five answers in a row through the public frontend.
@@ -82,13 +70,10 @@ main() {
   ensure_image "$build"
   "$REPO_ROOT/deploy/secrets.sh"
   local deploy_start=$SECONDS
-  deploy "$replicas"
-  log "waiting for a Consul leader"
-  wait_for "$timeout" "a Consul leader" consul_has_leader
-  log "making the ACL policies and tokens exist"
-  ensure_acls || die "the ACL bootstrap failed (consul/consul-acl-ensure)"
-  log "publishing HAProxy's configuration to Consul KV"
-  wait_for 60 "HAProxy's configuration to be written to Consul" publish_haproxy_config
+  export WEB_REPLICAS=$replicas
+  log "deploying stack '$STACK' ($replicas web replicas)"
+  deploy_stack "$STACK_FILE" "$STACK"
+  bootstrap_consul "$timeout"
   sleep 2   # let swarm begin the rolling updates of a redeploy before looking for them
   log "waiting for rolling updates, if any, to finish"
   wait_for "$timeout" "the stack's tasks to settle" tasks_settled

@@ -51,15 +51,3 @@ node_pids() {
   # Cgroups come and go while find walks them: its complaints are no failure.
   { find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null || true; } | sort -un
 }
-
-# The config names of a stack file carry a hash of their file (as deploy/up.sh does), so a
-# changed file becomes a new docker config: exports VAR=<hash> for every `name: x-${VAR:-v1}`
-# under configs:, whatever configs the file has.
-export_config_versions() {
-  local file=$1 var path
-  while read -r var path; do
-    export "$var=$(sha256sum "$(dirname "$file")/$path" | cut -c1-12)"
-  done < <(awk '/^configs:/ {c = 1; next} c && /^[^ #]/ {c = 0}
-               c && /name:/ && match($0, /\$\{[A-Z_]+/) {v = substr($0, RSTART + 2, RLENGTH - 2)}
-               c && /file:/ && v != "" {print v, $2; v = ""}' "$file")
-}

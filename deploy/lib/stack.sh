@@ -49,3 +49,27 @@ haproxy_servers_up() {
   operator_curl "$OPERATOR_URL/stats;csv" 2>/dev/null \
     | awk -F, '$1 == "web" && $2 ~ /^web[0-9]+$/ && $18 == "UP"' | wc -l
 }
+
+# deploy_stack FILE NAME: deploys a stack file; its configs and secrets named by content hashes.
+deploy_stack() {
+  local file=$1 name=$2
+  if ! docker stack ls --format '{{.Name}}' | grep -qx "$name"; then
+    wait_for 60 "the network of a previous '$name' stack to go" \
+      bash -c "! docker network inspect '${name}_backend' >/dev/null 2>&1"
+  fi
+  STACK_FILE=$file export_file_versions
+  docker stack deploy --detach=true --resolve-image never --prune -c "$file" "$name" >/dev/null \
+    || die "docker stack deploy of $file failed"
+}
+
+# What a freshly deployed (or redeployed) stack needs from Consul before it can serve: a leader,
+# the ACL policies and tokens, HAProxy's configuration in KV.
+bootstrap_consul() {
+  local timeout=$1
+  log "waiting for a Consul leader"
+  wait_for "$timeout" "a Consul leader" consul_has_leader
+  log "making the ACL policies and tokens exist"
+  ensure_acls || die "the ACL bootstrap failed (consul/consul-acl-ensure)"
+  log "publishing HAProxy's configuration to Consul KV"
+  wait_for 60 "HAProxy's configuration to be written to Consul" publish_haproxy_config
+}

@@ -1,4 +1,5 @@
 # Names for the stack's configs and secrets (sourced by deploy/up.sh and deploy/cluster.sh).
+# Sourced before deploy/lib/stack.sh (deploy_stack uses it).
 # Docker configs and secrets are immutable: deploy/docker-stack.yml names each one
 # "<name>-${<NAME>_VERSION:-v1}" next to its "file:"; this exports every such *_VERSION as a hash
 # of that file, so a changed file becomes a new config or secret (and its services roll). The
