@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# collect.sh OUT: turns the raw files of a benchmark run ($OUT/benchmarks-raw, deploy/bench/measure.sh) into
+# $OUT/benchmarks.json: medians per case and concurrency, the ratios the goals are stated in, the
+# idle CPU, the scaling trials and the service's figures. Every figure comes from a raw file.
+set -euo pipefail
+OUT=${1:?usage: collect.sh OUT}
+raw=$OUT/benchmarks-raw
+
+throughput=$(jq -R -s '
+  [split("\n")[] | select(length > 0) | split(" ") |
+    {case: .[0], c: (.[1] | tonumber), rps: (.[3] | tonumber), p50: (.[4] | tonumber), p99: (.[5] | tonumber), errors: (.[6] | tonumber)}]
+  | group_by([.case, .c])
+  | map({case: .[0].case, connections: .[0].c,
+         rps: ([.[].rps] | sort | .[(length / 2 | floor)]),
+         p50Ms: ([.[].p50] | sort | .[(length / 2 | floor)]),
+         p99Ms: ([.[].p99] | sort | .[(length / 2 | floor)]),
+         errors: ([.[].errors] | add), runs: length})' "$raw/throughput.txt")
+
+trials=$(jq -R -s '[split("\n")[] | select(length > 0) | split(" ") | map(tonumber)] as $t
+  | def median: sort | .[(length / 2 | floor)];
+  {trials: ($t | length),
+   startupToReadySeconds: {median: ([$t[][1]] | median), all: [$t[][1]]},
+   readyToFirstRequestSeconds: {median: ([$t[][2] / 1000] | median), all: [$t[][2] / 1000]},
+   deregisteredToLastRequestSeconds: {median: ([$t[][3] / 1000] | median), all: [$t[][3] / 1000]}}' "$raw/trials.txt")
+
+memory=$(awk '{print $2}' "$raw/memory-after-load.txt" | jq -R -s 'split("\n") | map(select(length > 0))')
+
+jq -n --slurpfile run "$raw/run.json" --argjson t "$throughput" --argjson trials "$trials" --argjson memory "$memory" \
+  --argjson idle "$(<"$raw/idle-busy-cores.txt")" --argjson image "$(<"$raw/image-bytes.txt")" \
+  --arg userland "$(<"$raw/userland-proxy.txt")" '
+  def rps($case; $c): ([$t[] | select(.case == $case and .connections == $c) | .rps] | first);
+  def limit($c): 1 / (1 / rps("ceiling"; $c) + 1 / rps("reference"; $c));
+  {run: $run[0], throughput: $t,
+   ratios: [$t | map(.connections) | unique[] as $c | {
+      connections: $c,
+      serialChainLimit: limit($c),
+      ours_over_serialChainLimit: (rps("ours"; $c) / limit($c)),
+      direct_over_reference: (rps("direct"; $c) / rps("reference"; $c)),
+      ours_over_static: (rps("ours"; $c) / rps("static"; $c)),
+      loopback_over_ours: (rps("ours-loopback"; $c) / rps("ours"; $c))}],
+   idleBusyCores: $idle, userlandProxy: $userland, scaling: $trials,
+   service: {memoryAfterLoad: $memory, imageBytes: $image}}' >"$OUT/benchmarks.json"
+echo "wrote $OUT/benchmarks.json" >&2

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# The measuring half of deploy/bench.sh (it validates the arguments and calls this with them in
+# the environment: DURATION REPS TRIALS CONCURRENCIES OUT). Writes $OUT/benchmarks-raw/ (every wrk output,
+# every trial, the idle sample) and $OUT/benchmarks.json; deploy/bench/report.sh renders them.
+#
+# Throughput cases, GET /status, wrk -t2 at each concurrency, interleaved repetitions:
+#   reference      the plain Boot reference (bench/plain-boot): same base image and JVM flags
+#   direct         one of the service's instances, no balancer
+#   ceiling        HAProxy with the stack's configuration answering by itself (same logging)
+#   static         the same HAProxy with the 3 instances as fixed servers (no DNS)
+#   ours           the stack's HAProxy over Consul SRV, at its docker_gwbridge address
+#   ours-loopback  the same at 127.0.0.1:8080, the address users are given (docker-proxy or DNAT)
+# Then: the idle stack's CPU (60 s of /proc/stat), scale-out/in trials (start-up, convergence),
+# memory after the load, image size. Traffic goes to 127.0.0.1 and the project's containers only.
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+source "$REPO_ROOT/deploy/lib/stack.sh"
+source "$REPO_ROOT/deploy/bench/lib.sh"
+
+CASES=(reference direct ceiling static ours ours-loopback)
+read -r -a CONCURRENCIES <<<"$CONCURRENCIES"
+WORK=$(mktemp -d)
+BENCH_CONTAINERS=(bench-reference bench-static bench-ceiling)
+trap 'docker rm -f "${BENCH_CONTAINERS[@]}" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+
+# --- the cases ---------------------------------------------------------------------------------
+
+build_reference() {
+  local boot jib
+  boot=$(sed -n '/<parent>/,/<\/parent>/s:.*<version>\(.*\)</version>.*:\1:p' "$REPO_ROOT/pom.xml")
+  jib=$(sed -n 's:.*<jib-maven-plugin.version>\(.*\)</jib-maven-plugin.version>.*:\1:p' "$REPO_ROOT/pom.xml")
+  [[ -n $boot && -n $jib ]] || die "could not read the Boot and Jib versions from pom.xml"
+  log "building the plain Boot reference (Boot $boot)"
+  (source "$REPO_ROOT/deploy/lib/java.sh" && use_jdk && cd "$REPO_ROOT/bench/plain-boot" \
+     && "$REPO_ROOT/mvnw" -q -B -ntp package jib:dockerBuild "-Dspring-boot.version=$boot" "-Djib-maven-plugin.version=$jib") \
+    || die "building bench/plain-boot failed"
+}
+
+# start_haproxy NAME CONFIG: HAProxy in a container of its own on the stack's network, with the
+# stack's image; the operators' userlist is an empty one (the operator port is not measured).
+start_haproxy() {
+  local name=$1 cfg=$2
+  printf 'userlist operators\n' >"$WORK/operators.cfg"
+  chmod 644 "$cfg" "$WORK/operators.cfg"
+  docker run -d --name "$name" --network "${STACK}_backend" -e "HOST_GATEWAY=$(gwbridge_gateway)" \
+    -v "$cfg:/bench/haproxy.cfg:ro" -v "$WORK/operators.cfg:/bench/operators.cfg:ro" --entrypoint haproxy \
+    local/haproxy:3.0 -W -db -f /bench/haproxy.cfg -f /bench/operators.cfg >/dev/null
+}
+
+start_cases() {
+  docker rm -f "${BENCH_CONTAINERS[@]}" >/dev/null 2>&1 || true
+  docker run -d --name bench-reference --network "${STACK}_backend" plain-boot-reference:latest >/dev/null
+  running_haproxy_config >"$WORK/static.cfg"
+  cp "$WORK/static.cfg" "$WORK/ceiling.cfg"
+  static_config "$WORK/static.cfg"
+  ceiling_config "$WORK/ceiling.cfg"
+  start_haproxy bench-static "$WORK/static.cfg"
+  start_haproxy bench-ceiling "$WORK/ceiling.cfg"
+  declare -gA URL
+  URL[reference]=http://$(gwbridge_ip bench-reference):8181/status
+  URL[direct]=http://$(gwbridge_ip "$(web_containers | head -n 1)"):8181/status
+  URL[ceiling]=http://$(gwbridge_ip bench-ceiling):8080/status
+  URL[static]=http://$(gwbridge_ip bench-static):8080/status
+  URL[ours]=http://$(gwbridge_ip "$(container_of haproxy)"):8080/status
+  URL[ours-loopback]=$PUBLIC_URL/status
+  local case
+  for case in "${CASES[@]}"; do
+    wait_for 60 "$case to answer (${URL[$case]})" curl -fsS -o /dev/null "${URL[$case]}"
+  done
+}
+
+throughput() {
+  local rep c case threads out
+  log "warming up every case (JIT)"
+  for case in "${CASES[@]}"; do wrk -t2 -c50 -d"$((DURATION < 5 ? DURATION : 5))s" "${URL[$case]}" >/dev/null; done
+  : >"$WORK/throughput.txt"
+  for ((rep = 1; rep <= REPS; rep++)); do
+    for c in "${CONCURRENCIES[@]}"; do
+      for case in "${CASES[@]}"; do
+        threads=$((c < 2 ? 1 : 2))
+        out=$OUT/benchmarks-raw/wrk-$case-c$c-r$rep.txt
+        wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency "${URL[$case]}" >"$out"
+        echo "$case $c $rep $(parse_wrk <"$out")" >>"$WORK/throughput.txt"
+        log "rep $rep c=$c $case: $(tail -n 1 "$WORK/throughput.txt" | cut -d' ' -f4-) (req/s p50 p99 errors)"
+      done
+    done
+  done
+  cp "$WORK/throughput.txt" "$OUT/benchmarks-raw/throughput.txt"
+}
+
+# --- the stack at rest, and how it follows scaling ---------------------------------------------
+
+# Busy cores of the whole machine over SECONDS, from /proc/stat (all but idle and iowait).
+busy_cores() {
+  local seconds=$1 a b
+  a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+  sleep "$seconds"
+  b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN {split(a, x); split(b, y); busy = y[1] - x[1]; all = busy + y[2] - x[2]
+    printf "%.4f\n", busy / all * 2}'   # two cores' worth of jiffies
+}
+
+idle() {
+  local seconds=$((DURATION < 10 ? 10 : 60))
+  log "idle: the stack with no traffic, ${seconds} s of /proc/stat (after 20 s of rest)"
+  sleep 20
+  busy_cores "$seconds" >"$OUT/benchmarks-raw/idle-busy-cores.txt"
+  (cd /proc && for p in [0-9]*; do [[ -r $p/stat ]] && awk '{print $2, $14 + $15}' "$p/stat" 2>/dev/null; done) \
+    | sort -k2 -nr | head -n 25 >"$OUT/benchmarks-raw/idle-cpu-ticks-by-process.txt" || true
+  log "idle: $(<"$OUT/benchmarks-raw/idle-busy-cores.txt") busy cores"
+}
+
+newest_web() { docker ps --filter "label=com.docker.swarm.service.name=${STACK}_web" --format '{{.CreatedAt}}\t{{.ID}}' | sort | tail -n 1 | cut -f2; }
+log_instant() { jq -r --arg m "$2" 'select(.message != null and (.message | startswith($m))) | ."@timestamp"' <<<"$1" | head -n 1; }
+epoch_ms() { date -d "$1" +%s%3N; }
+# Request log lines (HAProxy, logs service) of one instance: when HAProxy received each request
+# ([26/Nov/2026:02:11:20.758], UTC in the container), epoch ms.
+request_times() {
+  docker exec "$(container_of logs)" grep -hF "instance=$1 " /var/log/requests/requests.log \
+    | sed -nE 's|.* \[([0-9]+)/([A-Za-z]+)/([0-9]+):([0-9:]+)\.([0-9]+)\] .*|\1 \2 \3 \4 UTC \5|p' \
+    | while read -r d mon y t tz ms; do echo "$(date -d "$d $mon $y $t $tz" +%s)$ms"; done
+}
+
+light_load() { local end=$((SECONDS + $1)); while ((SECONDS < end)); do curl -s -o /dev/null "$PUBLIC_URL/status" || true; sleep 0.05; done; }
+
+# Scale 3 -> 4 -> 3 under a light load, TRIALS times: the new instance's start-up (JVM start to
+# ready, its own log), ready -> first request through HAProxy, deregistered -> last request.
+trials() {
+  local trial new started ready first dereg last logs
+  : >"$OUT/benchmarks-raw/trials.txt"
+  light_load $((TRIALS * 120)) &
+  local load=$!
+  for ((trial = 1; trial <= TRIALS; trial++)); do
+    docker service scale --detach "${STACK}_web=4" >/dev/null
+    wait_for 180 "4 web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq 4 ]]"
+    sleep 3
+    new=$(newest_web)
+    logs=$(docker logs "$new" 2>/dev/null | grep '^{' || true)
+    started=$(jq -r 'select(.message != null and (.message | startswith("Started WebApplication"))) | .message' <<<"$logs" \
+      | sed -E 's/.*process running for ([0-9.]+).*/\1/' | head -n 1)
+    ready=$(epoch_ms "$(log_instant "$logs" "Started WebApplication")")
+    first=$(request_times "$new" | head -n 1)
+    docker service scale --detach "${STACK}_web=3" >/dev/null
+    wait_for 180 "3 web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq 3 && -z \$(docker ps -q -f id=$new) ]]"
+    sleep 6   # the request log is written in batches
+    logs=$(docker service logs --raw --since 5m "${STACK}_web" 2>/dev/null | grep -F "\"name\":\"${new:0:12}\"" || true)
+    dereg=$(epoch_ms "$(log_instant "$logs" "Deregistered ")")
+    last=$(request_times "$new" | tail -n 1)
+    echo "$trial $started $(((first - ready))) $(((last - dereg)))" | tee -a "$OUT/benchmarks-raw/trials.txt" >&2
+  done
+  kill "$load" 2>/dev/null || true
+  wait "$load" 2>/dev/null || true
+}
+
+service_figures() {
+  docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' $(web_containers) >"$OUT/benchmarks-raw/memory-after-load.txt"
+  docker image inspect -f '{{.Size}}' web:latest >"$OUT/benchmarks-raw/image-bytes.txt"
+  if pgrep -f 'docker-proxy.*-host-port 8080' >/dev/null; then echo on; else echo off; fi >"$OUT/benchmarks-raw/userland-proxy.txt"
+}
+
+main() {
+  mkdir -p "$OUT/benchmarks-raw"
+  rm -f "$OUT"/benchmarks-raw/*
+  stack_deployed || die "the stack is not deployed: run deploy/up.sh first"
+  "$REPO_ROOT/deploy/bench/run-info.sh" >"$OUT/benchmarks-raw/run.json"
+  docker service scale --detach "${STACK}_web=3" >/dev/null
+  wait_for 180 "3 web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq 3 ]]"
+  build_reference
+  start_cases
+  log "throughput: ${CASES[*]} x connections ${CONCURRENCIES[*]} x $REPS runs of ${DURATION}s"
+  throughput
+  service_figures
+  docker rm -f "${BENCH_CONTAINERS[@]}" >/dev/null
+  idle
+  log "scaling trials: $TRIALS"
+  trials
+}
+
+main "$@"
