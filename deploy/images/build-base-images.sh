@@ -8,11 +8,12 @@
 #   haproxy.sh     local/haproxy:3.0      HAProxy 3.0 + a Consul agent (DNS)
 #   prometheus.sh  local/prometheus:2.53  Prometheus + promtool + a Consul agent (discovery)
 #   logs.sh        local/rsyslog:8        the request log collector (rsyslog)
+#   alertmanager.sh  local/alertmanager:0.28  Alertmanager + amtool (alert routing, webhook)
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$REPO_ROOT/deploy/images/lib.sh"
 
-IMAGES=(jre consul haproxy prometheus logs)
+IMAGES=(jre consul haproxy prometheus logs alertmanager)
 for name in "${IMAGES[@]}"; do source "$REPO_ROOT/deploy/images/$name.sh"; done
 
 usage() {
