@@ -69,7 +69,7 @@ class ObservabilitySystemIT {
 
 	@Test
 	@Order(4)
-	void dashboardShowsEveryInstanceWithData(SwarmStack stack) throws Exception {
+	void dashboardShowsTheLiveFiguresAndAnErrorBudget(SwarmStack stack) throws Exception {
 		stack.awaitServersUp(SwarmStack.REPLICAS, Duration.ofMinutes(1));
 		// Some traffic, so that rates and latencies have values.
 		try (Scenario scenario = Scenario.underLoad(Duration.ofSeconds(30))) {
