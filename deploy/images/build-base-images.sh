@@ -8,12 +8,13 @@
 #   haproxy.sh     local/haproxy:3.0      HAProxy 3.0 + a Consul agent (DNS)
 #   prometheus.sh  local/prometheus:2.53  Prometheus + promtool + a Consul agent (discovery)
 #   logs.sh        local/rsyslog:8        the request log collector (rsyslog)
+#   alertmanager.sh  local/alertmanager:0.28  Alertmanager + amtool (alert routing, webhook)
 #   keepalived.sh  local/keepalived:2.3   the balancers' virtual IP on several nodes (on request only)
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$REPO_ROOT/deploy/images/lib.sh"
 
-IMAGES=(jre consul haproxy prometheus logs)
+IMAGES=(jre consul haproxy prometheus logs alertmanager)
 # Built only when named (deploy/cluster.sh does): not needed on a single node.
 ON_REQUEST=(keepalived)
 for name in "${IMAGES[@]}" "${ON_REQUEST[@]}"; do source "$REPO_ROOT/deploy/images/$name.sh"; done

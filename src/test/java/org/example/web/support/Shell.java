@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command of the host (docker, the deploy/ scripts) and returns what it printed. */
@@ -28,12 +29,29 @@ public final class Shell {
 		return run(Duration.ofSeconds(60), command);
 	}
 
+	/** {@link #run(Duration, String...)} with these variables added to the environment. */
+	public static String run(Duration timeout, Map<String, String> environment, String... command) {
+		Result result = tryRun(timeout, environment, command);
+		if (result.exitCode() != 0) {
+			throw new IllegalStateException(String.join(" ", command) + " exited with " + result.exitCode() + ":\n"
+					+ result.output());
+		}
+		return result.output();
+	}
+
 	/** Runs the command; stdout and stderr together, the exit code -1 on time-out. */
 	public static Result tryRun(Duration timeout, String... command) {
+		return tryRun(timeout, Map.of(), command);
+	}
+
+	/** {@link #tryRun(Duration, String...)} with these variables added to the environment. */
+	public static Result tryRun(Duration timeout, Map<String, String> environment, String... command) {
 		try {
 			Path output = Files.createTempFile("shell", ".out");
 			try {
-				Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true)
+				ProcessBuilder builder = new ProcessBuilder(List.of(command));
+				builder.environment().putAll(environment);
+				Process process = builder.redirectErrorStream(true)
 					.redirectOutput(output.toFile())
 					.start();
 				boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.example.web.support.Json;
 import org.example.web.support.Http;
@@ -53,10 +55,14 @@ final class SwarmStack implements AutoCloseable {
 		return new SwarmStack();
 	}
 
-	/** deploy/up.sh with {@value #REPLICAS} replicas; the seconds until it returned (every replica served). */
+	/**
+	 * deploy/up.sh with {@value #REPLICAS} replicas; the seconds until it returned (every replica
+	 * served). Alertmanager's webhook points at the tests' own receiver ({@link AlertReceiver}).
+	 */
 	static double up() {
 		long start = Timing.now();
-		script(Duration.ofMinutes(8), "up.sh", "--replicas", String.valueOf(REPLICAS));
+		Shell.run(Duration.ofMinutes(8), Map.of("ALERT_WEBHOOK_URL", AlertReceiver.url()), "bash",
+				Project.ROOT.resolve("deploy").resolve("up.sh").toString(), "--replicas", String.valueOf(REPLICAS));
 		return Timing.secondsSince(start);
 	}
 
@@ -129,8 +135,41 @@ final class SwarmStack implements AutoCloseable {
 
 	/** SIGKILLs the Consul agent inside a web container (the agent that holds its registration). */
 	void killConsulAgentIn(String container) {
-		Shell.run("docker", "exec", container, "bash", "-c",
-				"for p in /proc/[0-9]*; do [[ $(cat $p/comm 2>/dev/null) == consul ]] && kill -KILL ${p#/proc/}; done; true");
+		signalConsulAgentIn(container, "KILL");
+	}
+
+	/**
+	 * Sends a signal (KILL, STOP, CONT) to the Consul agent inside a web container. STOP hangs it:
+	 * the container and its JVM stay healthy, but Consul declares the node failed.
+	 */
+	void signalConsulAgentIn(String container, String signal) {
+		if (!List.of("KILL", "STOP", "CONT").contains(signal)) {
+			throw new IllegalArgumentException("not a signal for the agent: " + signal);
+		}
+		// The service image has bash but no coreutils (no cat): $(< file) reads the process name.
+		Shell.run("docker", "exec", container, "bash", "-c", "for p in /proc/[0-9]*; do [[ $(< $p/comm) == consul ]] "
+				+ "2>/dev/null && kill -" + signal + " ${p#/proc/}; done; true");
+	}
+
+	/** The address of a container on the stack's overlay network (the one it registers in Consul). */
+	String overlayAddress(String container) {
+		return Shell
+			.run("docker", "inspect", "--format",
+					"{{with index .NetworkSettings.Networks \"" + NAME + "_backend\"}}{{.IPAddress}}{{end}}", container)
+			.trim();
+	}
+
+	/** The address of a container on docker_gwbridge: how this host reaches it without a published port. */
+	static String gwbridgeAddress(String container) {
+		return Shell
+			.run("docker", "network", "inspect", "docker_gwbridge", "--format",
+					"{{range $id, $c := .Containers}}{{$id}} {{$c.IPv4Address}}{{\"\\n\"}}{{end}}")
+			.lines()
+			.map((line) -> line.trim().split("\\s+"))
+			.filter((f) -> f.length == 2 && f[0].startsWith(container))
+			.map((f) -> f[1].substring(0, f[1].indexOf('/')))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("container " + container + " is not on docker_gwbridge"));
 	}
 
 	/**
@@ -205,6 +244,26 @@ final class SwarmStack implements AutoCloseable {
 			last = new IllegalStateException(String.join(" ", full) + ": " + result.output());
 		}
 		throw (last != null) ? last : new IllegalStateException("no Consul server container");
+	}
+
+	/** The addresses of the web instances in the Consul catalog (whatever their health). */
+	Set<String> catalogAddresses() {
+		Set<String> addresses = new TreeSet<>();
+		Json.read(consul("curl", "-fsS", "http://127.0.0.1:8500/v1/catalog/service/web"))
+			.valueStream()
+			.forEach((entry) -> addresses.add(entry.path("ServiceAddress").asString("").isEmpty()
+					? entry.get("Address").asString() : entry.get("ServiceAddress").asString()));
+		return addresses;
+	}
+
+	/** The addresses of the SRV answer for web.service.consul, from a Consul server's DNS. */
+	Set<String> dnsAddresses() {
+		return ConsulDns.instanceAddresses(gwbridgeAddress(containers(CONSUL).get(0)), "web");
+	}
+
+	/** The members of the Consul cluster that a server lists (`consul members`). */
+	List<ConsulMember> consulMembers() {
+		return ConsulMember.parse(consul("consul", "members"));
 	}
 
 	/** How many web instances the Consul catalog lists as passing. */
