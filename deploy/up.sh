@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$REPO_ROOT/deploy/lib/versions.sh"
 source "$REPO_ROOT/deploy/lib/stack.sh"
+source "$REPO_ROOT/deploy/lib/desired.sh"
 
 usage() {
   cat <<USAGE
@@ -74,6 +75,8 @@ main() {
   log "deploying stack '$STACK' ($replicas web replicas)"
   deploy_stack "$STACK_FILE" "$STACK"
   bootstrap_consul "$timeout"
+  log "publishing the desired replica count ($replicas) to Consul KV"
+  wait_for 60 "the desired replica count to be written to Consul" publish_desired_replicas "$replicas"
   sleep 2   # let swarm begin the rolling updates of a redeploy before looking for them
   log "waiting for rolling updates, if any, to finish"
   wait_for "$timeout" "the stack's tasks to settle" tasks_settled
@@ -90,6 +93,7 @@ main() {
     HAProxy stats  $OPERATOR_URL/stats
     Consul UI      $OPERATOR_URL/ui/  (asks for a Consul token: consul/acl/tokens.conf, $SECRETS_DIR)
     Prometheus     $OPERATOR_URL/prometheus/  (alerts: /prometheus/alerts, dashboard: /prometheus/consoles/web.html)
+    Alertmanager   $OPERATOR_URL/alertmanager/  (webhook receiver: ALERT_WEBHOOK_URL, deploy/secrets.sh)
 
 URLS
 }
