@@ -69,6 +69,7 @@ main() {
   local start=$SECONDS
   "$REPO_ROOT/deploy/setup.sh" --no-image
   ensure_image "$build"
+  check_haproxy_config "$REPO_ROOT/haproxy/haproxy.cfg" || die "HAProxy refuses haproxy/haproxy.cfg (see above)"
   "$REPO_ROOT/deploy/secrets.sh"
   local deploy_start=$SECONDS
   export WEB_REPLICAS=$replicas

@@ -18,7 +18,7 @@ container_of() {
 consul_tool() {
   docker run --rm -i --user 0 --network "${STACK}_backend" --entrypoint "$1" \
     -e CONSUL_HTTP_ADDR=tasks.consul:8500 \
-    -v "$SECRETS_DIR:/secrets:ro" -v "$REPO_ROOT/consul/acl:/acl:ro" -v "$REPO_ROOT/haproxy:/haproxy:ro" \
+    -v "$SECRETS_DIR:/secrets:ro" -v "$REPO_ROOT/consul/acl:/acl:ro" \
     local/consul:1.8.7 "${@:2}"
 }
 
@@ -33,9 +33,17 @@ ensure_acls() {
     -p /acl/policies -t /acl/tokens.conf -s /secrets 2>&1 | grep -v ': unchanged' >&2
 }
 
+# check_haproxy_config FILE: would HAProxy's entrypoint run FILE? (haproxy-run --check, in the image)
+check_haproxy_config() {
+  docker run --rm --network none -v "$1:/check/haproxy.cfg:ro" --entrypoint haproxy-run local/haproxy:3.0 \
+    --check /check/haproxy.cfg >/dev/null
+}
+
 # HAProxy takes its configuration from Consul KV (haproxy/haproxy-run); a changed file reloads it.
+# $HAPROXY_CONFIG_FILE (default haproxy/haproxy.cfg): deploy/haproxy-config.sh checks it first.
 publish_haproxy_config() {
-  consul_tool consul kv put -token-file=/secrets/deploy.token haproxy/haproxy.cfg @/haproxy/haproxy.cfg >/dev/null
+  consul_tool consul kv put -token-file=/secrets/deploy.token haproxy/haproxy.cfg - >/dev/null \
+    <"${HAPROXY_CONFIG_FILE:-$REPO_ROOT/haproxy/haproxy.cfg}"
 }
 
 # curl to HAProxy's operator port with the operators' credentials (never printed).
