@@ -65,6 +65,9 @@ class DrainOnShutdown implements SmartLifecycle {
 		String id = this.registration.getInstanceId();
 		try {
 			this.registry.deregister(this.registration);
+			// Contract: this line ("Deregistered <id> from Consul") marks the moment an instance left
+			// the pool; the system tests and deploy/bench/measure.sh measure from it
+			// (docs/architecture.md, "Contracts").
 			log.info("Deregistered {} from Consul; draining for {}", id, this.properties.drainPeriod());
 		}
 		catch (RuntimeException ex) {
