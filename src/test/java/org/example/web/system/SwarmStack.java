@@ -105,6 +105,19 @@ final class SwarmStack implements AutoCloseable {
 			.until(() -> haproxyServersUp() == replicas && webContainers().size() == replicas);
 	}
 
+	/**
+	 * Ids of the web service's tasks that ended with an error (killed as unhealthy, crashed), as
+	 * swarm still lists them; a scale-in or an update ends tasks without one.
+	 */
+	Set<String> failedWebTasks() {
+		return new TreeSet<>(Shell.run("docker", "service", "ps", WEB, "--no-trunc", "--format", "{{.ID}} {{.Error}}")
+			.lines()
+			.map(String::trim)
+			.filter((line) -> line.contains(" "))
+			.map((line) -> line.substring(0, line.indexOf(' ')))
+			.toList());
+	}
+
 	/** Ids (= host names) of the running web containers. */
 	List<String> webContainers() {
 		return containers(WEB);

@@ -1,0 +1,90 @@
+package org.example.web.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.example.web.support.Project;
+import org.example.web.support.Shell;
+import org.example.web.support.Timing;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The balancer survives its own maintenance on one node: a configuration change (published to
+ * Consul KV by deploy/haproxy-config.sh) reloads HAProxy in place under load with no request
+ * failed, and a configuration HAProxy refuses is never published.
+ */
+@SystemTest
+class BalancerMaintenanceSystemIT {
+
+	private static final Path CONFIG = Project.ROOT.resolve("haproxy/haproxy.cfg");
+
+	/** haproxy-run logs this when it reloads HAProxy (haproxy/haproxy-run, reload()). */
+	private static final String RELOADED = "reloading HAProxy (configuration changed in Consul KV";
+
+	@Test
+	@Order(1)
+	void aConfigurationChangeReloadsHaproxyInPlaceWithoutFailingARequest(SwarmStack stack) {
+		stack.scaleAndWait(SwarmStack.REPLICAS);
+		String haproxyBefore = stack.containers(SwarmStack.HAPROXY).getFirst();
+		long reloadsBefore = reloads(haproxyBefore);
+		Path changed = changedConfiguration("    timeout http-keep-alive 10s", "    timeout http-keep-alive 9s");
+		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3))) {
+			scenario.hold(Duration.ofSeconds(5));
+			long publishedAt = Timing.now();
+			SwarmStack.script(Duration.ofMinutes(2), "haproxy-config.sh", changed.toString());
+			await().atMost(Duration.ofSeconds(30)).until(() -> reloads(haproxyBefore) > reloadsBefore);
+			scenario.figure("secondsFromPublishToReload", Timing.secondsSince(publishedAt));
+			scenario.hold(Duration.ofSeconds(5));
+			// And back to the file in the repository, under load as well.
+			SwarmStack.script(Duration.ofMinutes(2), "haproxy-config.sh");
+			await().atMost(Duration.ofSeconds(30)).until(() -> reloads(haproxyBefore) > reloadsBefore + 1);
+			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
+			scenario.figure("sameHaproxyTask", stack.containers(SwarmStack.HAPROXY).contains(haproxyBefore));
+			Report.write("HAProxy configuration changed under load (reload in place)", load, scenario.figures());
+			load.assertNoneFailed();
+			assertThat(stack.containers(SwarmStack.HAPROXY)).as("the same HAProxy task serves").containsExactly(haproxyBefore);
+		}
+	}
+
+	@Test
+	@Order(2)
+	void aConfigurationHaproxyRefusesIsNotPublished(SwarmStack stack) {
+		String haproxy = stack.containers(SwarmStack.HAPROXY).getFirst();
+		long reloadsBefore = reloads(haproxy);
+		Path broken = changedConfiguration("    timeout check 1s", "    timeout check banana");
+		Shell.Result result = Shell.tryRun(Duration.ofMinutes(2), "bash",
+				Project.ROOT.resolve("deploy/haproxy-config.sh").toString(), broken.toString());
+		assertThat(result.exitCode()).isNotZero();
+		assertThat(result.output()).contains("timeout check").contains("not published");
+		Timing.pause(Duration.ofSeconds(10));
+		assertThat(reloads(haproxy)).as("HAProxy was not reloaded").isEqualTo(reloadsBefore);
+		assertThat(stack.haproxyServersUp()).isEqualTo(SwarmStack.REPLICAS);
+	}
+
+	private static long reloads(String container) {
+		return Shell.run("docker", "logs", container).lines().filter((line) -> line.contains(RELOADED)).count();
+	}
+
+	/** haproxy/haproxy.cfg with one line replaced (the line must be there: the test would lie otherwise). */
+	private static Path changedConfiguration(String line, String replacement) {
+		try {
+			String config = Files.readString(CONFIG);
+			assertThat(config).as("haproxy.cfg has the line the test changes").contains(line + "\n");
+			Path changed = Files.createTempFile("haproxy", ".cfg");
+			Files.writeString(changed, config.replace(line + "\n", replacement + "\n"));
+			changed.toFile().setReadable(true, false);
+			return changed;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
