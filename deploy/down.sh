@@ -18,6 +18,12 @@ stack_containers_gone() {
   [[ -z $(docker ps -aq --filter "label=com.docker.stack.namespace=$STACK") ]]
 }
 
+# `docker stack rm` leaves the network behind when a container outside the stack is attached to it
+# (docker run --network ${STACK}_backend: a benchmark, a test): removed here once it is free.
+network_removed() {
+  network_gone || docker network rm "${STACK}_backend" >/dev/null 2>&1
+}
+
 main() {
   local purge=false
   while (($#)); do
@@ -36,7 +42,10 @@ main() {
     log "stack '$STACK' is not deployed"
   fi
   wait_for 90 "the containers of '$STACK' to stop" stack_containers_gone
-  wait_for 60 "the network of '$STACK' to go" network_gone
+  if ! (wait_for 60 "the network of '$STACK' to go" network_removed); then
+    die "${STACK}_backend is still in use by containers outside the stack: $(docker network inspect \
+      -f '{{range .Containers}}{{.Name}} {{end}}' "${STACK}_backend" 2>/dev/null)"
+  fi
   if $purge; then
     local volumes
     volumes=$(docker volume ls -q --filter "name=^${STACK}_consul-data-"; docker volume ls -q --filter "name=^${STACK}_haproxy-state-")

@@ -51,11 +51,17 @@ operator_curl() {
   curl -fsS -K <(printf 'user = "%s:%s"\n' "$OPERATOR_USER" "$(<"$SECRETS_DIR/operator-password")") "$@"
 }
 
-# How many servers of backend "web" HAProxy reports UP (its stats CSV: field 18 is the status).
-# The one place that reads it: deploy/status.sh --servers-up prints it for the tests.
-haproxy_servers_up() {
+# The servers of backend "web" HAProxy has an address for, one line each: NAME STATUS ADDRESS
+# (its stats CSV: field 18 is the status, 74 the address; empty slots are in MAINT). The one place
+# that reads it: deploy/status.sh prints it (--servers, --servers-up) for operators and tests.
+haproxy_servers() {
   operator_curl "$OPERATOR_URL/stats;csv" 2>/dev/null \
-    | awk -F, '$1 == "web" && $2 ~ /^web[0-9]+$/ && $18 == "UP"' | wc -l
+    | awk -F, '$1 == "web" && $2 ~ /^web[0-9]+$/ && $18 !~ /^MAINT/ {print $2, $18, $74}'
+}
+
+# How many servers of backend "web" HAProxy reports UP.
+haproxy_servers_up() {
+  haproxy_servers | awk '$2 == "UP"' | wc -l
 }
 
 # deploy_stack FILE NAME: deploys a stack file; its configs and secrets named by content hashes.

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /** Plain HTTP calls of the tests (not the load: see the system tests' LoadDriver). */
 public final class Http {
@@ -22,6 +23,11 @@ public final class Http {
 		return send("GET", url);
 	}
 
+	/** A GET with these request headers (name to value). */
+	public static HttpResponse<String> get(String url, Map<String, String> headers) {
+		return send("GET", url, headers);
+	}
+
 	/** The status of a GET, or -1 when no answer came (refused, reset, timed out). */
 	public static int status(String url) {
 		try {
@@ -33,10 +39,15 @@ public final class Http {
 	}
 
 	public static HttpResponse<String> send(String method, String url) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+		return send(method, url, Map.of());
+	}
+
+	public static HttpResponse<String> send(String method, String url, Map<String, String> headers) {
+		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
 			.method(method, HttpRequest.BodyPublishers.noBody())
-			.timeout(TIMEOUT)
-			.build();
+			.timeout(TIMEOUT);
+		headers.forEach(builder::header);
+		HttpRequest request = builder.build();
 		try {
 			return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
 		}

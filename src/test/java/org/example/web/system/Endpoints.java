@@ -7,18 +7,22 @@ package org.example.web.system;
 final class Endpoints {
 
 	/** HAProxy's public frontend: the service as clients see it. */
-	static final String PUBLIC = "http://127.0.0.1:8080";
+	static final int PUBLIC_PORT = 8080;
+
+	/** HAProxy's operator listener: every path needs the operators' credentials ({@link Credentials}). */
+	static final int OPERATOR_PORT = 8404;
+
+	static final String PUBLIC = "http://127.0.0.1:" + PUBLIC_PORT;
 
 	static final String STATUS = PUBLIC + "/status";
 
 	static final String WHOAMI = PUBLIC + "/whoami";
 
-	/** HAProxy's operator listener: stats, metrics, Consul UI. */
-	static final String OPERATOR = "http://127.0.0.1:8404";
+	/** Stats, HAProxy's metrics, the Consul UI, Prometheus and Alertmanager. */
+	static final String OPERATOR = "http://127.0.0.1:" + OPERATOR_PORT;
 
-	static final String HAPROXY_STATS_CSV = OPERATOR + "/stats;csv";
-
-	static final String PROMETHEUS = "http://127.0.0.1:9090";
+	/** Prometheus, served under /prometheus/ by the operator listener (it publishes no port of its own). */
+	static final String PROMETHEUS = OPERATOR + "/prometheus";
 
 	private Endpoints() {
 	}

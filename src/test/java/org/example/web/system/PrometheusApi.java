@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.example.web.support.Http;
 import org.example.web.support.Json;
 import tools.jackson.databind.JsonNode;
 
@@ -18,7 +17,7 @@ final class PrometheusApi {
 
 	/** The "data" of an answer of Prometheus's HTTP API. */
 	static JsonNode data(String path) {
-		return Json.read(Http.get(Endpoints.PROMETHEUS + path).body()).get("data");
+		return Json.read(Credentials.getAsOperator(Endpoints.PROMETHEUS + path).body()).get("data");
 	}
 
 	/** The active targets of a job. */
@@ -36,6 +35,11 @@ final class PrometheusApi {
 			.map((t) -> t.get("labels").get("instance").asString())
 			.sorted()
 			.toList();
+	}
+
+	/** The scrape interval of the web targets, as Prometheus applies it (prometheus/prometheus.yml). */
+	static String webScrapeInterval() {
+		return targets("web").stream().map((t) -> t.path("scrapeInterval").asString()).findFirst().orElse("unknown");
 	}
 
 	/** The addresses (IP, without the port) Prometheus scrapes for the web job, whatever their health. */

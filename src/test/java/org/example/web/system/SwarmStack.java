@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.example.web.support.Json;
-import org.example.web.support.Http;
 import org.example.web.support.Project;
 import org.example.web.support.Shell;
 import org.example.web.support.Timing;
@@ -39,6 +38,19 @@ final class SwarmStack implements AutoCloseable {
 
 	static final String HAPROXY = NAME + "_haproxy";
 
+	/** The request log collector: HAProxy's line for every request (logs/rsyslog.conf). */
+	static final String LOGS = NAME + "_logs";
+
+	/** The request log in the container of {@link #LOGS}. */
+	static final String REQUEST_LOG = "/var/log/requests/requests.log";
+
+	/**
+	 * The environment of every deploy/ script the tests run: the stack they deploy serves
+	 * /whoami?delayMs=N (off by default), and every redeploy (up.sh, directly or from another
+	 * script) must keep it so.
+	 */
+	static final List<String> SCRIPT_ENVIRONMENT = List.of("WEB_DELAY_ENABLED=true");
+
 	/** Web replicas of a fresh deploy; every scenario starts from them. */
 	static final int REPLICAS = 3;
 
@@ -48,8 +60,15 @@ final class SwarmStack implements AutoCloseable {
 	private SwarmStack() {
 	}
 
-	/** A fresh stack: anything left from an earlier run is removed, Consul data included. */
+	/**
+	 * A fresh stack: anything left from an earlier run is removed, Consul data included. With
+	 * -Dstack.reuse=true, a stack that is deployed and serves every replica is taken as it is
+	 * (to run one test class again while working on it).
+	 */
 	static SwarmStack deploy() {
+		if (Boolean.getBoolean("stack.reuse") && servesEveryReplica()) {
+			return new SwarmStack();
+		}
 		down("--purge");
 		Report.write("deploy", Map.of("upShSecondsToAllReady", up()));
 		return new SwarmStack();
@@ -73,9 +92,29 @@ final class SwarmStack implements AutoCloseable {
 
 	/** Runs a script of deploy/ and returns its output; fails with the output when it fails. */
 	static String script(Duration timeout, String name, String... args) {
-		List<String> command = new ArrayList<>(List.of("bash", Project.ROOT.resolve("deploy").resolve(name).toString()));
+		return Shell.run(timeout, scriptCommand(name, args));
+	}
+
+	/** Runs a script of deploy/; its exit code and output, whatever they are. */
+	static Shell.Result tryScript(Duration timeout, String name, String... args) {
+		return Shell.tryRun(timeout, scriptCommand(name, args));
+	}
+
+	private static String[] scriptCommand(String name, String... args) {
+		List<String> command = new ArrayList<>(List.of("env"));
+		command.addAll(SCRIPT_ENVIRONMENT);
+		command.addAll(List.of("bash", Project.ROOT.resolve("deploy").resolve(name).toString()));
 		command.addAll(List.of(args));
-		return Shell.run(timeout, command.toArray(String[]::new));
+		return command.toArray(String[]::new);
+	}
+
+	private static boolean servesEveryReplica() {
+		try {
+			return haproxyServersUp() == REPLICAS;
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	// --- web replicas -------------------------------------------------------------------------
@@ -129,14 +168,17 @@ final class SwarmStack implements AutoCloseable {
 		return Arrays.stream(out.split("\\s+")).filter((s) -> !s.isBlank()).toList();
 	}
 
-	/** How many servers of backend "web" HAProxy reports UP (its stats CSV: pxname, svname, ..., status). */
-	int haproxyServersUp() {
-		return (int) Http.get(Endpoints.HAPROXY_STATS_CSV)
-			.body()
-			.lines()
-			.map((line) -> line.split(","))
-			.filter((f) -> f.length > 17 && f[0].equals("web") && f[1].matches("web\\d+") && f[17].equals("UP"))
-			.count();
+	/** How many servers of backend "web" HAProxy reports UP (deploy/status.sh --servers-up: the one reading of its stats). */
+	static int haproxyServersUp() {
+		String out = script(Duration.ofSeconds(30), "status.sh", "--servers-up").strip();
+		return Integer.parseInt(out.substring(out.lastIndexOf('\n') + 1).strip());
+	}
+
+	/** HAProxy's servers of backend web that have an address, as "NAME STATUS ADDRESS:PORT" (deploy/status.sh --servers). */
+	static List<String> haproxyServers() {
+		return script(Duration.ofSeconds(30), "status.sh", "--servers").lines()
+			.filter((line) -> line.matches("web\\d+ \\S+ \\S+"))
+			.toList();
 	}
 
 	/** The moment the instance logged that it was ready ("Started WebApplication"), from its own log. */
@@ -146,22 +188,38 @@ final class SwarmStack implements AutoCloseable {
 			.timestamp();
 	}
 
-	/** SIGKILLs the Consul agent inside a web container (the agent that holds its registration). */
+	/**
+	 * SIGKILLs the Consul agent inside a web container (the agent that holds its registration).
+	 * The image has bash and nothing else (no cat, no pkill): bash reads /proc itself.
+	 */
 	void killConsulAgentIn(String container) {
 		signalConsulAgentIn(container, "KILL");
 	}
 
 	/**
 	 * Sends a signal (KILL, STOP, CONT) to the Consul agent inside a web container. STOP hangs it:
-	 * the container and its JVM stay healthy, but Consul declares the node failed.
+	 * the container and its JVM stay healthy, but Consul declares the node failed. Fails when the
+	 * container runs no agent.
 	 */
 	void signalConsulAgentIn(String container, String signal) {
 		if (!List.of("KILL", "STOP", "CONT").contains(signal)) {
 			throw new IllegalArgumentException("not a signal for the agent: " + signal);
 		}
-		// The service image has bash but no coreutils (no cat): $(< file) reads the process name.
-		Shell.run("docker", "exec", container, "bash", "-c", "for p in /proc/[0-9]*; do [[ $(< $p/comm) == consul ]] "
-				+ "2>/dev/null && kill -" + signal + " ${p#/proc/}; done; true");
+		Shell.run("docker", "exec", container, "bash", "-c", """
+				signalled=0
+				for p in /proc/[0-9]*; do
+				  { read -r name < "$p/comm"; } 2>/dev/null || continue
+				  [[ $name == consul ]] && kill -%s "${p#/proc/}" && signalled=$((signalled + 1))
+				done
+				((signalled > 0)) || { echo "no consul process" >&2; exit 1; }""".formatted(signal));
+	}
+
+	/** HAProxy's line for a request id in the request log (logs service), if it is there yet. */
+	Optional<String> requestLogLine(String requestId) {
+		String logs = containers(LOGS).stream().findFirst().orElseThrow(() -> new AssertionError("no container of " + LOGS));
+		Shell.Result grep = Shell.tryRun(Duration.ofSeconds(20), "docker", "exec", logs, "grep", "-F", "rid=" + requestId + " ",
+				REQUEST_LOG);
+		return grep.output().lines().filter((line) -> line.contains("rid=" + requestId + " ")).findFirst();
 	}
 
 	/** The address of a container on the stack's overlay network (the one it registers in Consul). */
@@ -244,28 +302,18 @@ final class SwarmStack implements AutoCloseable {
 
 	// --- Consul --------------------------------------------------------------------------------
 
-	/** Runs a command in a running Consul server container (any one that answers). */
-	String consul(String... command) {
-		RuntimeException last = null;
-		for (String container : containers(CONSUL)) {
-			List<String> full = new ArrayList<>(List.of("docker", "exec", container));
-			full.addAll(List.of(command));
-			Shell.Result result = Shell.tryRun(Duration.ofSeconds(10), full.toArray(String[]::new));
-			if (result.exitCode() == 0) {
-				return result.output();
-			}
-			last = new IllegalStateException(String.join(" ", full) + ": " + result.output());
-		}
-		throw (last != null) ? last : new IllegalStateException("no Consul server container");
+	/**
+	 * The consul CLI against the Consul servers with the management token (deploy/consul.sh), e.g.
+	 * {@code consul("kv", "get", "k")}; what it printed. Fails when it fails.
+	 */
+	String consul(String... args) {
+		return script(Duration.ofSeconds(30), "consul.sh", args);
 	}
 
 	/** The addresses of the web instances in the Consul catalog (whatever their health). */
 	Set<String> catalogAddresses() {
 		Set<String> addresses = new TreeSet<>();
-		Json.read(consul("curl", "-fsS", "http://127.0.0.1:8500/v1/catalog/service/web"))
-			.valueStream()
-			.forEach((entry) -> addresses.add(entry.path("ServiceAddress").asString("").isEmpty()
-					? entry.get("Address").asString() : entry.get("ServiceAddress").asString()));
+		catalogInstances().forEach((instance) -> addresses.add(instance.substring(0, instance.lastIndexOf(':'))));
 		return addresses;
 	}
 
@@ -276,12 +324,24 @@ final class SwarmStack implements AutoCloseable {
 
 	/** The members of the Consul cluster that a server lists (`consul members`). */
 	List<ConsulMember> consulMembers() {
-		return ConsulMember.parse(consul("consul", "members"));
+		return ConsulMember.parse(consul("members"));
 	}
 
 	/** How many web instances the Consul catalog lists as passing. */
 	int passingInConsulCatalog() {
-		return Json.read(consul("curl", "-fsS", "http://127.0.0.1:8500/v1/health/service/web?passing=true")).size();
+		return Json.read(consul("watch", "-type=service", "-service=web", "-passingonly=true")).size();
+	}
+
+	/** The instances of service web in Consul's catalog, passing or not, as "address:port". */
+	List<String> catalogInstances() {
+		return Json.read(consul("watch", "-type=service", "-service=web"))
+			.valueStream()
+			.map((entry) -> {
+				String address = entry.path("Service").path("Address").asString("");
+				return (address.isEmpty() ? entry.path("Node").path("Address").asString() : address) + ":"
+						+ entry.path("Service").path("Port").asInt();
+			})
+			.toList();
 	}
 
 	/** The node name of the raft leader, if there is one. */
@@ -300,7 +360,7 @@ final class SwarmStack implements AutoCloseable {
 
 	/** Rows of `consul operator raft list-peers` as [node, address, state, voter]. */
 	private List<String[]> raftPeers() {
-		return consul("consul", "operator", "raft", "list-peers").lines()
+		return consul("operator", "raft", "list-peers").lines()
 			.skip(1)
 			.map((line) -> line.trim().split("\\s+"))
 			.filter((f) -> f.length >= 6)

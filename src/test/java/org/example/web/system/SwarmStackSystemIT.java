@@ -168,8 +168,8 @@ class SwarmStackSystemIT {
 				"/v1/catalog/services", "/ui/", "/stats")) {
 			assertThat(Http.get(Endpoints.PUBLIC + path).statusCode()).as(path).isEqualTo(404);
 		}
-		// Nor are the management port and Consul's ports published on the host.
-		for (int port : List.of(8182, 8500, 8600)) {
+		// Nor are the management port, Consul's ports and Prometheus's published on the host.
+		for (int port : List.of(8182, 8500, 8600, 9090)) {
 			assertThat(Ports.isOpen(port)).as("port %d on the host", port).isFalse();
 		}
 		assertThat(Http.get(Endpoints.STATUS).statusCode()).isEqualTo(200);
@@ -180,7 +180,7 @@ class SwarmStackSystemIT {
 	void consulKeepsItsDataOverAStackRemoveAndRedeploy(SwarmStack stack) {
 		stack.awaitHealthyConsul(Duration.ofMinutes(3));
 		String marker = UUID.randomUUID().toString();
-		stack.consul("consul", "kv", "put", "system-test/marker", marker);
+		stack.consul("kv", "put", "system-test/marker", marker);
 
 		SwarmStack.down();
 		long start = Timing.now();
@@ -190,7 +190,7 @@ class SwarmStackSystemIT {
 
 		Report.write("stack rm + redeploy",
 				Map.of("upShSecondsToAllReady", upSeconds, "secondsToLeaderAnd3Voters", healthySeconds));
-		assertThat(stack.consul("consul", "kv", "get", "system-test/marker").trim()).isEqualTo(marker);
+		assertThat(stack.consul("kv", "get", "system-test/marker").trim()).isEqualTo(marker);
 		assertThat(Http.get(Endpoints.STATUS).statusCode()).isEqualTo(200);
 	}
 
