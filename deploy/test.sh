@@ -5,6 +5,7 @@
 # real stack and drive traffic through HAProxy. Figures go to target/reports/.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+source "$REPO_ROOT/deploy/lib/java.sh"
 
 usage() {
   cat <<USAGE
@@ -27,11 +28,9 @@ main() {
   done
   [[ $EUID -eq 0 ]] || die "run as root: set-up installs packages and starts dockerd"
   "$REPO_ROOT/deploy/setup.sh"
-  export JAVA_HOME=${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-  export MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}
-  [[ -x $JAVA_HOME/bin/java ]] || die "JDK 25 not found at $JAVA_HOME (set JAVA_HOME_25)"
+  use_jdk
   cd "$REPO_ROOT"
-  log "running the tests"
+  log "running the tests (JDK $JAVA_HOME)"
   ./mvnw -B -ntp verify "${maven_args[@]}"
 }
 
