@@ -14,17 +14,30 @@ client_addr      = "0.0.0.0"
 data_dir         = "/consul/data"
 ui               = true
 raft_protocol    = 3
-# A server that stays away is removed from the peers once a replacement has joined, so the
-# quorum is computed over live servers only.
+# Only applied when the cluster is first bootstrapped (autopilot's settings live in raft):
+# bootstrap_consul (deploy/lib/stack.sh) sets them on an existing cluster too.
 autopilot {
-  cleanup_dead_servers = true
+  # Never force-leave: autopilot removes a failed server by node name, and a replacement with the
+  # same name that joins meanwhile stays "leaving" for good (never promoted; measured). Swarm
+  # restarts a dead server in its slot; a server gone for good is removed by hand (force-leave).
+  cleanup_dead_servers      = false
+  # A replaced server (new address = new non-voter) is promoted at autopilot's first tick (every
+  # 10 s) after it has been healthy this long: each step of a rolling restart takes ~20-30 s.
+  server_stabilization_time = "3s"
 }
 performance {
   # 1 = production timing: a lost leader is replaced within seconds (default 5 is for dev boxes).
   raft_multiplier = 1
 }
-# A server keeps its membership when stopped (the swarm restarts it in the same slot).
-leave_on_terminate     = false
+# Leave the cluster on SIGTERM (swarm's stop signal): the leader removes the server from raft at
+# once (the quorum is then 2 of 2) and its name is free for the new task at its new address.
+# Without it the new task is refused for 35-65 s (memberlist reclaims a dead node's name only 30 s
+# after it was declared dead) and campaigns meanwhile. A SIGKILLed server: see consul-server-health.
+leave_on_terminate     = true
+# ...and on its next start, join again the members it knew (its serf snapshot), not only the other
+# servers (retry_join): after all servers left, the web agents know no live server, and only the
+# servers can find them again.
+rejoin_after_leave     = true
 disable_update_check   = true
 log_level              = "INFO"
 # Metrics for Prometheus at /v1/agent/metrics?format=prometheus (prometheus/prometheus.yml, job
@@ -56,7 +69,7 @@ acl {
   # Tokens set through the API survive a restart.
   enable_token_persistence = true
 }
-# RPC (8300) between agents is TLS, and a client needs a certificate signed by our CA to speak
+# RPC (83<slot>0, consul/consul-server) between agents is TLS, and a client needs a certificate signed by our CA to speak
 # it; the client agents get theirs from the servers (auto_encrypt), authenticated by their ACL
 # token. The HTTP API (8500) stays plain HTTP on the overlay network.
 ca_file                = "/consul/config/tls/ca.pem"

@@ -24,7 +24,13 @@ consul_tool() {
 
 consul_has_leader() {
   local c; c=$(container_of consul)
-  [[ -n $c ]] && docker exec "$c" curl -fsS http://127.0.0.1:8500/v1/status/leader 2>/dev/null | grep -q ':8300'
+  [[ -n $c ]] && docker exec "$c" curl -fsS http://127.0.0.1:8500/v1/status/leader 2>/dev/null | grep -q ':[0-9]'
+}
+
+# Autopilot's settings live in raft: server.hcl only sets them when a cluster is bootstrapped.
+ensure_autopilot_config() {
+  consul_tool consul operator autopilot set-config -token-file=/secrets/consul-master.token \
+    -cleanup-dead-servers=false -server-stabilization-time=3s >/dev/null
 }
 
 # Makes the ACL policies and tokens exist (idempotent; consul/consul-acl-ensure).
@@ -84,6 +90,7 @@ bootstrap_consul() {
   wait_for "$timeout" "a Consul leader" consul_has_leader
   log "making the ACL policies and tokens exist"
   ensure_acls || die "the ACL bootstrap failed (consul/consul-acl-ensure)"
+  ensure_autopilot_config || die "could not set autopilot's configuration"
   log "publishing HAProxy's configuration to Consul KV"
   wait_for 60 "HAProxy's configuration to be written to Consul" publish_haproxy_config
 }

@@ -3,3 +3,6 @@
 node_prefix "consul-" {
   policy = "write"
 }
+# The servers' healthcheck (consul/consul-server-health) reads autopilot's health and removes the
+# server's own stale raft entry after all servers restarted.
+operator = "write"

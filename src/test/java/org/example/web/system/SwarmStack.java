@@ -230,6 +230,21 @@ final class SwarmStack implements AutoCloseable {
 			.trim();
 	}
 
+	/**
+	 * The docker_gwbridge addresses of a service's running containers by container name, from one
+	 * `docker network inspect` (cheap enough to poll).
+	 */
+	static Map<String, String> gwbridgeAddresses(String service) {
+		Map<String, String> addresses = new java.util.TreeMap<>();
+		Shell.run("docker", "network", "inspect", "docker_gwbridge", "--format",
+				"{{range $id, $c := .Containers}}{{$c.Name}} {{$c.IPv4Address}}{{\"\\n\"}}{{end}}")
+			.lines()
+			.map((line) -> line.trim().split("\\s+"))
+			.filter((f) -> f.length == 2 && f[0].startsWith(service + ".") && f[1].contains("/"))
+			.forEach((f) -> addresses.put(f[0], f[1].substring(0, f[1].indexOf('/'))));
+		return addresses;
+	}
+
 	/** The address of a container on docker_gwbridge: how this host reaches it without a published port. */
 	static String gwbridgeAddress(String container) {
 		return Shell

@@ -1,0 +1,140 @@
+package org.example.web.system;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.example.web.support.Json;
+import org.example.web.support.Timing;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Watches the Consul servers' raft state every {@link #INTERVAL}: each running server is asked
+ * directly (its docker_gwbridge address, one `docker network inspect` per poll, /v1/agent/self with the management token) for its raft
+ * state, term and the leader it follows. A sample "has a leader" when some server is in state
+ * Leader or follows one; elections are counted from the highest raft term seen.
+ */
+final class ConsulLeaderWatch implements AutoCloseable {
+
+	static final Duration INTERVAL = Duration.ofMillis(500);
+
+	/** One poll: when, which leader (empty: none), the highest term any server reported. */
+	record Sample(long at, String leader, long term) {
+		boolean hasLeader() {
+			return !this.leader.isEmpty();
+		}
+	}
+
+	private final String token = Credentials.read("consul-master.token");
+
+	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(400)).build();
+
+	private final List<Sample> samples = new ArrayList<>();
+
+	private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+
+	private ConsulLeaderWatch() {
+	}
+
+	static ConsulLeaderWatch start() {
+		ConsulLeaderWatch watch = new ConsulLeaderWatch();
+		watch.poller.scheduleWithFixedDelay(watch::poll, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+		return watch;
+	}
+
+	private void poll() {
+		long at = Timing.now();
+		String leader = "";
+		long term = 0;
+		try {
+			for (var server : SwarmStack.gwbridgeAddresses(SwarmStack.CONSUL).entrySet()) {
+				JsonNode raft;
+				try {
+					raft = agentSelf(server.getValue()).path("Stats").path("raft");
+				}
+				catch (RuntimeException ex) {
+					continue; // a server that is going or not yet there: no evidence either way
+				}
+				term = Math.max(term, raft.path("term").asLong(0));
+				if (leader.isEmpty() && raft.path("state").asString("").equals("Leader")) {
+					leader = server.getKey();
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			return; // docker did not answer: no sample
+		}
+		synchronized (this.samples) {
+			this.samples.add(new Sample(at, leader, term));
+		}
+	}
+
+	private JsonNode agentSelf(String address) {
+		try {
+			HttpResponse<String> response = this.client.send(
+					HttpRequest.newBuilder(URI.create("http://" + address + ":8500/v1/agent/self"))
+						.header("X-Consul-Token", this.token)
+						.timeout(Duration.ofMillis(800))
+						.build(),
+					HttpResponse.BodyHandlers.ofString());
+			return Json.read(response.body());
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	List<Sample> samples() {
+		synchronized (this.samples) {
+			return List.copyOf(this.samples);
+		}
+	}
+
+	/** The longest stretch, in seconds, of consecutive samples without a leader. */
+	double longestSecondsWithoutLeader() {
+		double longest = 0;
+		Long since = null;
+		for (Sample sample : samples()) {
+			if (!sample.hasLeader()) {
+				since = (since == null) ? sample.at() : since;
+				longest = Math.max(longest, (sample.at() - since) / 1000.0 + INTERVAL.toMillis() / 1000.0);
+			}
+			else {
+				since = null;
+			}
+		}
+		return longest;
+	}
+
+	/** Elections: how far the highest raft term rose while watched. */
+	long elections() {
+		List<Sample> all = samples().stream().filter((s) -> s.term() > 0).toList();
+		return all.isEmpty() ? 0 : all.get(all.size() - 1).term() - all.get(0).term();
+	}
+
+	/** The leaders seen, in order (task names: a restarted server is another task). */
+	Set<String> leaders() {
+		Set<String> leaders = new LinkedHashSet<>();
+		samples().stream().filter(Sample::hasLeader).forEach((s) -> leaders.add(s.leader()));
+		return leaders;
+	}
+
+	@Override
+	public void close() {
+		this.poller.shutdownNow();
+	}
+
+}

@@ -1,0 +1,94 @@
+package org.example.web.system;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.example.web.support.Shell;
+import org.example.web.support.Timing;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The control plane survives its own maintenance, under the constant load through HAProxy: a
+ * rolling restart of the Consul servers (what every Consul upgrade or configuration change does)
+ * keeps a leader and ends with all servers voters; stopping and starting all servers at once (a
+ * reboot of a single-node swarm) brings back a leader and all voters within a minute, every time.
+ * The reasons for the servers' configuration: docs/consul-maintenance.md.
+ */
+@SystemTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsulMaintenanceSystemIT {
+
+	/** Longest stretch without a leader during a rolling restart. */
+	static final double MAX_SECONDS_WITHOUT_LEADER = 10;
+
+	/** From starting all servers to a leader with {@value SwarmStack#CONSUL_SERVERS} voters. */
+	static final Duration FULL_RESTART_BOUND = Duration.ofSeconds(60);
+
+	static final int FULL_RESTARTS = 3;
+
+	@Test
+	@Order(1)
+	void rollingRestartOfTheServersKeepsALeaderAndEndsWithAllVoters(SwarmStack stack) {
+		stack.awaitHealthyConsul(Duration.ofMinutes(2));
+		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(10));
+				ConsulLeaderWatch watch = ConsulLeaderWatch.start()) {
+			scenario.hold(Duration.ofSeconds(3));
+			long start = Timing.now();
+			Shell.run(Duration.ofMinutes(8), "docker", "service", "update", "--force", "--detach=false", "--quiet",
+					SwarmStack.CONSUL);
+			scenario.figure("secondsOfTheRollingRestart", Timing.secondsSince(start));
+			long votersAtEnd = stack.voters();
+			scenario.figure("votersWhenTheUpdateEnded", votersAtEnd);
+			scenario.hold(Duration.ofSeconds(3));
+			watch.close();
+			scenario.figure("longestSecondsWithoutLeader", watch.longestSecondsWithoutLeader());
+			scenario.figure("elections (raft term rise)", watch.elections());
+			scenario.figure("leadersInOrder", List.copyOf(watch.leaders()));
+			scenario.figure("leaderPollInterval", ConsulLeaderWatch.INTERVAL.toMillis() + " ms");
+			LoadSummary load = scenario.finish();
+			Report.write("consul rolling restart", load, scenario.figures());
+			load.assertNoneFailed();
+			assertThat(watch.longestSecondsWithoutLeader()).as("longest stretch without a leader, s")
+				.isLessThanOrEqualTo(MAX_SECONDS_WITHOUT_LEADER);
+			assertThat(votersAtEnd).as("voters when the rolling restart ended").isEqualTo(SwarmStack.CONSUL_SERVERS);
+		}
+	}
+
+	@Test
+	@Order(2)
+	void stoppingAndStartingAllServersBringsBackALeaderAndAllVotersEveryTime(SwarmStack stack) {
+		stack.awaitHealthyConsul(Duration.ofMinutes(2));
+		List<Double> seconds = new ArrayList<>();
+		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(15))) {
+			for (int i = 1; i <= FULL_RESTARTS; i++) {
+				Shell.run(Duration.ofMinutes(2), "docker", "service", "scale", "--detach=false", SwarmStack.CONSUL + "=0");
+				scenario.hold(Duration.ofSeconds(5));
+				long start = Timing.now();
+				Shell.run(Duration.ofMinutes(2), "docker", "service", "scale", "--detach", SwarmStack.CONSUL + "="
+						+ SwarmStack.CONSUL_SERVERS);
+				await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+					.until(() -> stack.leader().isPresent() && stack.voters() == SwarmStack.CONSUL_SERVERS);
+				seconds.add(Timing.secondsSince(start));
+				// Every instance is back in Consul (the agents found the servers again).
+				await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+					.until(() -> stack.passingInConsulCatalog() == SwarmStack.REPLICAS);
+			}
+			scenario.figure("restarts", FULL_RESTARTS);
+			scenario.figure("secondsToLeaderAndAllVoters", seconds);
+			scenario.figure("bound", FULL_RESTART_BOUND.toSeconds() + " s");
+			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(3));
+			Report.write("consul all servers stopped and started", load, scenario.figures());
+			load.assertNoneFailed();
+			assertThat(seconds).as("seconds to a leader and all voters, each restart")
+				.allSatisfy((s) -> assertThat(s).isLessThanOrEqualTo(FULL_RESTART_BOUND.toSeconds()));
+		}
+	}
+
+}
