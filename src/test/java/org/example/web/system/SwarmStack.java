@@ -49,7 +49,7 @@ final class SwarmStack implements AutoCloseable {
 	 * /whoami?delayMs=N (off by default), and every redeploy (up.sh, directly or from another
 	 * script) must keep it so.
 	 */
-	static final List<String> SCRIPT_ENVIRONMENT = List.of("WEB_DELAY_ENABLED=true");
+	static final Map<String, String> SCRIPT_ENVIRONMENT = Map.of("WEB_DELAY_ENABLED", "true");
 
 	/** Web replicas of a fresh deploy; every scenario starts from them. */
 	static final int REPLICAS = 3;
@@ -80,8 +80,9 @@ final class SwarmStack implements AutoCloseable {
 	 */
 	static double up() {
 		long start = Timing.now();
-		Shell.run(Duration.ofMinutes(8), Map.of("ALERT_WEBHOOK_URL", AlertReceiver.url()), "bash",
-				Project.ROOT.resolve("deploy").resolve("up.sh").toString(), "--replicas", String.valueOf(REPLICAS));
+		Map<String, String> environment = new java.util.HashMap<>(SCRIPT_ENVIRONMENT);
+		environment.put("ALERT_WEBHOOK_URL", AlertReceiver.url());
+		Shell.run(Duration.ofMinutes(8), environment, scriptCommand("up.sh", "--replicas", String.valueOf(REPLICAS)));
 		return Timing.secondsSince(start);
 	}
 
@@ -92,18 +93,16 @@ final class SwarmStack implements AutoCloseable {
 
 	/** Runs a script of deploy/ and returns its output; fails with the output when it fails. */
 	static String script(Duration timeout, String name, String... args) {
-		return Shell.run(timeout, scriptCommand(name, args));
+		return Shell.run(timeout, SCRIPT_ENVIRONMENT, scriptCommand(name, args));
 	}
 
 	/** Runs a script of deploy/; its exit code and output, whatever they are. */
 	static Shell.Result tryScript(Duration timeout, String name, String... args) {
-		return Shell.tryRun(timeout, scriptCommand(name, args));
+		return Shell.tryRun(timeout, SCRIPT_ENVIRONMENT, scriptCommand(name, args));
 	}
 
 	private static String[] scriptCommand(String name, String... args) {
-		List<String> command = new ArrayList<>(List.of("env"));
-		command.addAll(SCRIPT_ENVIRONMENT);
-		command.addAll(List.of("bash", Project.ROOT.resolve("deploy").resolve(name).toString()));
+		List<String> command = new ArrayList<>(List.of("bash", Project.ROOT.resolve("deploy").resolve(name).toString()));
 		command.addAll(List.of(args));
 		return command.toArray(String[]::new);
 	}
