@@ -54,18 +54,15 @@ main() {
   while (($#)); do
     case $1 in
       --build) build=true ;;
-      --replicas) (($# > 1)) || { usage >&2; echo "ERROR: --replicas needs a number" >&2; exit 2; }
-                  replicas=$2; shift ;;
-      --timeout) (($# > 1)) || { usage >&2; echo "ERROR: --timeout needs seconds" >&2; exit 2; }
-                 timeout=$2; shift ;;
+      --replicas) needs_value "$@"; replicas=$2; shift ;;
+      --timeout) needs_value "$@"; timeout=$2; shift ;;
       -h|--help) usage; exit 0 ;;
-      *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
+      *) bad_args "unknown argument: $1" ;;
     esac
     shift
   done
-  [[ $replicas =~ ^[1-9][0-9]?$ ]] && ((replicas <= 20)) \
-    || { echo "ERROR: --replicas must be a whole number from 1 to 20 (HAProxy has 20 slots), got '$replicas'" >&2; exit 2; }
-  [[ $timeout =~ ^[1-9][0-9]*$ ]] || { echo "ERROR: --timeout must be a whole number of seconds, got '$timeout'" >&2; exit 2; }
+  positive_int --replicas "$replicas" 20 "HAProxy has 20 slots"
+  positive_int --timeout "$timeout" "" seconds
   local start=$SECONDS
   "$REPO_ROOT/deploy/setup.sh" --no-image
   ensure_image "$build"

@@ -17,6 +17,13 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$REPO_ROOT/deploy/lib/stack.sh"
 source "$REPO_ROOT/deploy/bench/lib.sh"
 
+(($# == 0)) || bad_args "no arguments: deploy/bench.sh passes DURATION REPS TRIALS CONCURRENCIES OUT in the environment"
+[[ -n ${OUT:-} && -n ${CONCURRENCIES:-} ]] || bad_args "run by deploy/bench.sh: OUT and CONCURRENCIES are not set"
+positive_int DURATION "${DURATION:-}"
+positive_int REPS "${REPS:-}"
+positive_int TRIALS "${TRIALS:-}"
+for c in $CONCURRENCIES; do positive_int CONCURRENCIES "$c"; done
+
 CASES=(reference direct ceiling static ours ours-loopback)
 read -r -a CONCURRENCIES <<<"$CONCURRENCIES"
 WORK=$(mktemp -d)
@@ -159,9 +166,9 @@ service_figures() {
 }
 
 main() {
+  stack_deployed || die "the stack is not deployed: run deploy/up.sh first"
   mkdir -p "$OUT/benchmarks-raw"
   rm -f "$OUT"/benchmarks-raw/*
-  stack_deployed || die "the stack is not deployed: run deploy/up.sh first"
   "$REPO_ROOT/deploy/bench/run-info.sh" >"$OUT/benchmarks-raw/run.json"
   docker service scale --detach "${STACK}_web=3" >/dev/null
   wait_for 180 "3 web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq 3 ]]"
