@@ -20,7 +20,7 @@ usage() {
   cat <<USAGE
 usage: $0 up [--replicas N] [--timeout SECONDS] | down | status
   up           create (or complete) the cluster and deploy; idempotent
-    --replicas N   web replicas (default 3)
+    --replicas N   web replicas (default $(default_web_replicas), the stack file's)
     --timeout S    how long to wait for all-ready (default 420)
   down         remove the cluster, its engines and their data ($CLUSTER_DIR)
   status       nodes, services, tasks per node, VIP holder, cost per node
@@ -181,7 +181,7 @@ status() {
 
 main() {
   local action=${1:-}; (($#)) && shift
-  local replicas=3 timeout=420
+  local replicas='' timeout=420
   case $action in
     up)
       while (($#)); do
@@ -193,6 +193,7 @@ main() {
         esac
         shift
       done
+      replicas=${replicas:-$(default_web_replicas)}
       positive_int --replicas "$replicas" 20 "HAProxy has 20 slots"
       positive_int --timeout "$timeout" "" seconds ;;
     down|status) (($# == 0)) || bad_args "unknown argument: $1" ;;

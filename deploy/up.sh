@@ -13,7 +13,7 @@ usage() {
   cat <<USAGE
 usage: $0 [--build] [--replicas N] [--timeout SECONDS]
   --build        rebuild the service image even if web:latest exists
-  --replicas N   web replicas, 1..20 (default 3; HAProxy has 20 slots)
+  --replicas N   web replicas, 1..20 (default $(default_web_replicas), the stack file's; HAProxy has 20 slots)
   --timeout S    how long to wait for all-ready, in seconds (default 300)
   Environment: STACK (stack name, default web), WEB_IMAGE (default web:latest),
     WEB_DELAY_ENABLED (true: /whoami?delayMs works, for tests), ALERT_WEBHOOK_URL,
@@ -50,7 +50,7 @@ all_web_up() { [[ $(haproxy_servers_up) -eq $1 ]]; }
 prometheus_ready() { operator_curl -o /dev/null "$OPERATOR_URL/prometheus/-/ready"; }
 
 main() {
-  local build=false replicas=3 timeout=300
+  local build=false replicas='' timeout=300
   while (($#)); do
     case $1 in
       --build) build=true ;;
@@ -61,6 +61,7 @@ main() {
     esac
     shift
   done
+  replicas=${replicas:-$(default_web_replicas)}
   positive_int --replicas "$replicas" 20 "HAProxy has 20 slots"
   positive_int --timeout "$timeout" "" seconds
   local start=$SECONDS

@@ -16,7 +16,7 @@ bad_args() {
 
 # needs_value "$@", in the case branch of an option that takes a value: there is one, and it is
 # not the next option (`--replicas --build`).
-needs_value() { (($# > 1)) && [[ $2 != -* ]] || bad_args "$1 needs a value"; }
+needs_value() { (($# > 1)) && [[ -n $2 && $2 != -* ]] || bad_args "$1 needs a value"; }
 
 # positive_int NAME VALUE [MAX [WHY]]: VALUE is a whole number from 1 (to MAX) in plain decimal:
 # no sign, no unit, no leading zero (bash arithmetic would read 010 as octal 8).
@@ -56,3 +56,11 @@ export SECRETS_DIR
 PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:8080}
 OPERATOR_URL=${OPERATOR_URL:-http://127.0.0.1:8404}
 OPERATOR_USER=operator
+
+# The web replicas of a deploy without --replicas: the stack file's ${WEB_REPLICAS:-N}, the one
+# place that number is written.
+default_web_replicas() {
+  local n; n=$(sed -n 's/^ *replicas: \${WEB_REPLICAS:-\([1-9][0-9]*\)}.*/\1/p' "$STACK_FILE")
+  [[ -n $n ]] || die "no 'replicas: \${WEB_REPLICAS:-N}' in $STACK_FILE"
+  echo "$n"
+}
