@@ -18,9 +18,6 @@ usage: $0 [--smoke] [--duration S] [--reps N] [--trials N] [--out DIR]
 USAGE
 }
 
-bad() { usage >&2; echo "ERROR: $*" >&2; exit 2; }
-number_in() { [[ $1 =~ ^[1-9][0-9]*$ ]] && (($1 >= $2 && $1 <= $3)); }
-
 ensure_tools() {
   local missing=()
   command -v wrk >/dev/null || missing+=(wrk)
@@ -37,18 +34,18 @@ main() {
   while (($#)); do
     case $1 in
       --smoke) smoke=true ;;
-      --duration) (($# > 1)) || bad "--duration needs seconds"; duration=$2; shift ;;
-      --reps) (($# > 1)) || bad "--reps needs a number"; reps=$2; shift ;;
-      --trials) (($# > 1)) || bad "--trials needs a number"; trials=$2; shift ;;
-      --out) (($# > 1)) || bad "--out needs a directory"; out=$2; shift ;;
+      --duration) needs_value "$@"; duration=$2; shift ;;
+      --reps) needs_value "$@"; reps=$2; shift ;;
+      --trials) needs_value "$@"; trials=$2; shift ;;
+      --out) needs_value "$@"; out=$2; shift ;;
       -h|--help) usage; exit 0 ;;
-      *) bad "unknown argument: $1" ;;
+      *) bad_args "unknown argument: $1" ;;
     esac
     shift
   done
-  number_in "$duration" 1 120 || bad "--duration must be 1..120 seconds, got '$duration'"
-  number_in "$reps" 1 9 || bad "--reps must be 1..9, got '$reps'"
-  number_in "$trials" 1 9 || bad "--trials must be 1..9, got '$trials'"
+  positive_int --duration "$duration" 120 seconds
+  positive_int --reps "$reps" 9
+  positive_int --trials "$trials" 9
   local concurrencies="1 50 200"
   if $smoke; then duration=2 reps=1 trials=1 concurrencies="1 50" out=${out:-$REPO_ROOT/target/bench-smoke}; fi
   out=${out:-$REPO_ROOT/docs}

@@ -125,10 +125,10 @@ kill_node() {
 
 main() {
   [[ ${1:-} == -h || ${1:-} == --help ]] && { usage; exit 0; }
-  (($# == 2)) || { usage >&2; exit 2; }
+  (($# == 2)) || bad_args "two arguments: an action and a node number"
   local action=$1 n=$2
-  case $action in start|stop|kill) ;; *) usage >&2; echo "unknown action: $action" >&2; exit 2 ;; esac
-  [[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= CLUSTER_NODES)) || { usage >&2; echo "N must be 1..$CLUSTER_NODES" >&2; exit 2; }
+  case $action in start|stop|kill) ;; *) bad_args "unknown action: $action" ;; esac
+  positive_int N "$n" "$CLUSTER_NODES"
   [[ $EUID -eq 0 ]] || die "run as root: it creates network namespaces and starts dockerd"
   case $action in
     start)

@@ -20,7 +20,7 @@ usage() {
   cat <<USAGE
 usage: $0 up [--replicas N] [--timeout SECONDS] | down | status
   up           create (or complete) the cluster and deploy; idempotent
-    --replicas N   web replicas (default 3)
+    --replicas N   web replicas (default $(default_web_replicas), the stack file's)
     --timeout S    how long to wait for all-ready (default 420)
   down         remove the cluster, its engines and their data ($CLUSTER_DIR)
   status       nodes, services, tasks per node, VIP holder, cost per node
@@ -181,23 +181,25 @@ status() {
 
 main() {
   local action=${1:-}; (($#)) && shift
-  local replicas=3 timeout=420
+  local replicas='' timeout=420
   case $action in
     up)
       while (($#)); do
         case $1 in
-          --replicas) replicas=${2:-}; shift ;;
-          --timeout) timeout=${2:-}; shift ;;
-          *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
+          --replicas) needs_value "$@"; replicas=$2; shift ;;
+          --timeout) needs_value "$@"; timeout=$2; shift ;;
+          -h|--help) usage; exit 0 ;;
+          *) bad_args "unknown argument: $1" ;;
         esac
         shift
       done
-      [[ $replicas =~ ^[1-9][0-9]?$ ]] && ((replicas <= 20)) \
-        || { echo "ERROR: --replicas must be a whole number from 1 to 20, got '$replicas'" >&2; exit 2; }
-      [[ $timeout =~ ^[1-9][0-9]*$ ]] || { echo "ERROR: --timeout must be a whole number of seconds, got '$timeout'" >&2; exit 2; } ;;
-    down|status) (($# == 0)) || { usage >&2; echo "unknown argument: $1" >&2; exit 2; } ;;
+      replicas=${replicas:-$(default_web_replicas)}
+      positive_int --replicas "$replicas" 20 "HAProxy has 20 slots"
+      positive_int --timeout "$timeout" "" seconds ;;
+    down|status) (($# == 0)) || bad_args "unknown argument: $1" ;;
     -h|--help) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
+    '') bad_args "an action is needed: up, down or status" ;;
+    *) bad_args "unknown action: $action" ;;
   esac
   [[ $EUID -eq 0 ]] || die "run as root: it creates network namespaces, a bridge and engines"
   case $action in up) up "$replicas" "$timeout" ;; down) down ;; status) status ;; esac

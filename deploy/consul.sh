@@ -9,10 +9,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$REPO_ROOT/deploy/lib/stack.sh"
 
-if (($# == 0)) || [[ $1 == -h || $1 == --help ]]; then
-  echo "usage: $0 CONSUL-ARGS...   (e.g. $0 operator raft list-peers)"
-  (($# == 0)) && exit 2 || exit 0
-fi
+usage() { echo "usage: $0 CONSUL-ARGS...   (e.g. $0 operator raft list-peers)"; }
+(($#)) || bad_args "the consul command to run is missing"
+[[ $1 == -h || $1 == --help ]] && { usage; exit 0; }
 stack_deployed || die "the stack '$STACK' is not deployed"
 [[ -r $SECRETS_DIR/consul-master.token ]] || die "no management token in $SECRETS_DIR (run as root on the manager)"
 docker run --rm -i --user 0 --network "${STACK}_backend" \

@@ -12,14 +12,14 @@ usage() { echo "usage: $0 [FILE]   (default: haproxy/haproxy.cfg)"; }
 
 main() {
   local file=$REPO_ROOT/haproxy/haproxy.cfg
+  (($# <= 1)) || bad_args "one file at most"
   case ${1:-} in
     -h|--help) usage; exit 0 ;;
-    -*) usage >&2; echo "ERROR: unknown option: $1" >&2; exit 2 ;;
+    -*) bad_args "unknown option: $1" ;;
     '') ;;
-    *) file=$(realpath "$1") ;;
+    *) [[ -f $1 && -r $1 ]] || bad_args "cannot read $1"
+       file=$(realpath "$1") ;;
   esac
-  (($# <= 1)) || { usage >&2; echo "ERROR: one file at most" >&2; exit 2; }
-  [[ -r $file ]] || { echo "ERROR: cannot read $file" >&2; exit 2; }
   stack_deployed || die "the stack '$STACK' is not deployed (deploy/up.sh)"
   log "checking $file"
   check_haproxy_config "$file" || die "HAProxy refuses $file (see above): not published"

@@ -152,13 +152,13 @@ main() {
   TIMEOUT=600
   while (($#)); do
     case $1 in
-      --timeout) (($# > 1)) && [[ $2 =~ ^[1-9][0-9]*$ ]] || { usage >&2; echo "ERROR: --timeout needs seconds" >&2; exit 2; }
-                 TIMEOUT=$2; shift ;;
+      --timeout) needs_value "$@"; TIMEOUT=$2; shift ;;
       -h|--help) usage; exit 0 ;;
-      *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
+      *) bad_args "unknown argument: $1" ;;
     esac
     shift
   done
+  positive_int --timeout "$TIMEOUT" "" seconds
   [[ $EUID -eq 0 ]] || die "run as root: the keys are root-only files in $SECRETS_DIR"
   stack_deployed || die "the stack '$STACK' is not deployed (deploy/up.sh)"
   [[ -s $KEYS_FILE && -s $SECRETS_DIR/keyring-admin.token ]] || die "no gossip keys or keyring-admin token in $SECRETS_DIR"

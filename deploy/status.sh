@@ -10,12 +10,13 @@ source "$REPO_ROOT/deploy/lib/stack.sh"
 usage() { echo "usage: $0 [--servers-up | --servers]"; }
 
 main() {
+  (($# <= 1)) || bad_args "one option at most"
   case ${1:-} in
     --servers-up) haproxy_servers_up; return ;;
     --servers) haproxy_servers; return ;;
     -h|--help) usage; return ;;
     '') ;;
-    *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
+    *) bad_args "unknown argument: $1" ;;
   esac
   stack_deployed || die "the stack '$STACK' is not deployed"
   docker stack services "$STACK"

@@ -9,9 +9,10 @@ source "$REPO_ROOT/deploy/lib/java.sh"
 
 usage() {
   cat <<USAGE
-usage: $0 [--no-system] [--full] [MAVEN_ARGS...]
+usage: $0 [--no-system] [--full] [-Dname=value | -Pprofile ...] [-- MAVEN_ARGS...]
   --no-system   unit, slice and Testcontainers tests only (no swarm stack)
   --full        also the slow reliability scenarios (Maven profile "full")
+  -D..., -P...  passed to Maven (e.g. -Dit.test=ZeroLossSystemIT); anything else only after --
 USAGE
 }
 
@@ -22,7 +23,9 @@ main() {
       --no-system) maven_args+=(-DskipSystemTests=true) ;;
       --full) maven_args+=(-Pfull) ;;
       -h|--help) usage; exit 0 ;;
-      *) maven_args+=("$1") ;;
+      -D?*|-P?*) maven_args+=("$1") ;;
+      --) shift; maven_args+=("$@"); break ;;
+      *) bad_args "unknown argument: $1 (Maven's own options go after --)" ;;
     esac
     shift
   done

@@ -13,7 +13,7 @@ usage() {
   cat <<USAGE
 usage: $0 [--build] [--replicas N] [--timeout SECONDS]
   --build        rebuild the service image even if web:latest exists
-  --replicas N   web replicas, 1..20 (default 3; HAProxy has 20 slots)
+  --replicas N   web replicas, 1..20 (default $(default_web_replicas), the stack file's; HAProxy has 20 slots)
   --timeout S    how long to wait for all-ready, in seconds (default 300)
   Environment: STACK (stack name, default web), WEB_IMAGE (default web:latest),
     WEB_DELAY_ENABLED (true: /whoami?delayMs works, for tests), ALERT_WEBHOOK_URL,
@@ -50,22 +50,20 @@ all_web_up() { [[ $(haproxy_servers_up) -eq $1 ]]; }
 prometheus_ready() { operator_curl -o /dev/null "$OPERATOR_URL/prometheus/-/ready"; }
 
 main() {
-  local build=false replicas=3 timeout=300
+  local build=false replicas='' timeout=300
   while (($#)); do
     case $1 in
       --build) build=true ;;
-      --replicas) (($# > 1)) || { usage >&2; echo "ERROR: --replicas needs a number" >&2; exit 2; }
-                  replicas=$2; shift ;;
-      --timeout) (($# > 1)) || { usage >&2; echo "ERROR: --timeout needs seconds" >&2; exit 2; }
-                 timeout=$2; shift ;;
+      --replicas) needs_value "$@"; replicas=$2; shift ;;
+      --timeout) needs_value "$@"; timeout=$2; shift ;;
       -h|--help) usage; exit 0 ;;
-      *) usage >&2; echo "ERROR: unknown argument: $1" >&2; exit 2 ;;
+      *) bad_args "unknown argument: $1" ;;
     esac
     shift
   done
-  [[ $replicas =~ ^[1-9][0-9]?$ ]] && ((replicas <= 20)) \
-    || { echo "ERROR: --replicas must be a whole number from 1 to 20 (HAProxy has 20 slots), got '$replicas'" >&2; exit 2; }
-  [[ $timeout =~ ^[1-9][0-9]*$ ]] || { echo "ERROR: --timeout must be a whole number of seconds, got '$timeout'" >&2; exit 2; }
+  replicas=${replicas:-$(default_web_replicas)}
+  positive_int --replicas "$replicas" 20 "HAProxy has 20 slots"
+  positive_int --timeout "$timeout" "" seconds
   local start=$SECONDS
   "$REPO_ROOT/deploy/setup.sh" --no-image
   ensure_image "$build"

@@ -3,7 +3,13 @@
 # $OUT/benchmarks.json: medians per case and concurrency, the ratios the goals are stated in, the
 # idle CPU, the scaling trials and the service's figures. Every figure comes from a raw file.
 set -euo pipefail
-OUT=${1:?usage: collect.sh OUT}
+source "$(dirname "$0")/../lib/common.sh"
+
+usage() { echo "usage: $0 OUT   (the --out directory of deploy/bench.sh, holding benchmarks-raw/)"; }
+case ${1:-} in -h|--help) usage; exit 0 ;; esac
+(($# == 1)) || bad_args "one argument: the output directory"
+[[ -d $1/benchmarks-raw ]] || bad_args "$1 has no benchmarks-raw/ (deploy/bench/measure.sh writes it)"
+OUT=$1
 raw=$OUT/benchmarks-raw
 
 throughput=$(jq -R -s '

@@ -7,7 +7,7 @@
 #   reference      the plain Boot reference (bench/plain-boot): same base image and JVM flags
 #   direct         one of the service's instances, no balancer
 #   ceiling        HAProxy with the stack's configuration answering by itself (same logging)
-#   static         the same HAProxy with the 3 instances as fixed servers (no DNS)
+#   static         the same HAProxy with the instances as fixed servers (no DNS)
 #   ours           the stack's HAProxy over Consul SRV, at its docker_gwbridge address
 #   ours-loopback  the same at 127.0.0.1:8080, the address users are given (docker-proxy or DNAT)
 # Then: the idle stack's CPU (60 s of /proc/stat), scale-out/in trials (start-up, convergence),
@@ -17,7 +17,19 @@ source "$(dirname "$0")/../lib/common.sh"
 source "$REPO_ROOT/deploy/lib/stack.sh"
 source "$REPO_ROOT/deploy/bench/lib.sh"
 
+(($# == 0)) || bad_args "no arguments: deploy/bench.sh passes DURATION REPS TRIALS CONCURRENCIES OUT in the environment"
+[[ -n ${OUT:-} && -n ${CONCURRENCIES:-} ]] || bad_args "run by deploy/bench.sh: OUT and CONCURRENCIES are not set"
+positive_int DURATION "${DURATION:-}"
+positive_int REPS "${REPS:-}"
+positive_int TRIALS "${TRIALS:-}"
+for c in $CONCURRENCIES; do positive_int CONCURRENCIES "$c"; done
+
 CASES=(reference direct ceiling static ours ours-loopback)
+# The replicas measured: a default deploy's (deploy/docker-stack.yml); the scaling trials add one.
+REPLICAS=$(default_web_replicas)
+# Log lines of the service this reads (contracts: docs/architecture.md).
+READY_LINE="Started WebApplication"
+DEREGISTERED_LINE="Deregistered "
 read -r -a CONCURRENCIES <<<"$CONCURRENCIES"
 WORK=$(mktemp -d)
 BENCH_CONTAINERS=(bench-reference bench-static bench-ceiling)
@@ -123,7 +135,7 @@ request_times() {
 
 light_load() { local end=$((SECONDS + $1)); while ((SECONDS < end)); do curl -s -o /dev/null "$PUBLIC_URL/status" || true; sleep 0.05; done; }
 
-# Scale 3 -> 4 -> 3 under a light load, TRIALS times: the new instance's start-up (JVM start to
+# Scale REPLICAS -> +1 -> REPLICAS under a light load, TRIALS times: the new instance's start-up (JVM start to
 # ready, its own log), ready -> first request through HAProxy, deregistered -> last request.
 trials() {
   local trial new started ready first dereg last logs
@@ -131,20 +143,20 @@ trials() {
   light_load $((TRIALS * 120)) &
   local load=$!
   for ((trial = 1; trial <= TRIALS; trial++)); do
-    docker service scale --detach "${STACK}_web=4" >/dev/null
-    wait_for 180 "4 web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq 4 ]]"
+    docker service scale --detach "${STACK}_web=$((REPLICAS + 1))" >/dev/null
+    wait_for 180 "$((REPLICAS + 1)) web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq $((REPLICAS + 1)) ]]"
     sleep 3
     new=$(newest_web)
     logs=$(docker logs "$new" 2>/dev/null | grep '^{' || true)
-    started=$(jq -r 'select(.message != null and (.message | startswith("Started WebApplication"))) | .message' <<<"$logs" \
+    started=$(jq -r 'select(.message != null and (.message | startswith($m))) | .message' --arg m "$READY_LINE" <<<"$logs" \
       | sed -E 's/.*process running for ([0-9.]+).*/\1/' | head -n 1)
-    ready=$(epoch_ms "$(log_instant "$logs" "Started WebApplication")")
+    ready=$(epoch_ms "$(log_instant "$logs" "$READY_LINE")")
     first=$(request_times "$new" | head -n 1)
-    docker service scale --detach "${STACK}_web=3" >/dev/null
-    wait_for 180 "3 web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq 3 && -z \$(docker ps -q -f id=$new) ]]"
+    docker service scale --detach "${STACK}_web=$REPLICAS" >/dev/null
+    wait_for 180 "$REPLICAS web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq $REPLICAS && -z \$(docker ps -q -f id=$new) ]]"
     sleep 6   # the request log is written in batches
     logs=$(docker service logs --raw --since 5m "${STACK}_web" 2>/dev/null | grep -F "\"name\":\"${new:0:12}\"" || true)
-    dereg=$(epoch_ms "$(log_instant "$logs" "Deregistered ")")
+    dereg=$(epoch_ms "$(log_instant "$logs" "$DEREGISTERED_LINE")")
     last=$(request_times "$new" | tail -n 1)
     echo "$trial $started $(((first - ready))) $(((last - dereg)))" | tee -a "$OUT/benchmarks-raw/trials.txt" >&2
   done
@@ -159,12 +171,12 @@ service_figures() {
 }
 
 main() {
+  stack_deployed || die "the stack is not deployed: run deploy/up.sh first"
   mkdir -p "$OUT/benchmarks-raw"
   rm -f "$OUT"/benchmarks-raw/*
-  stack_deployed || die "the stack is not deployed: run deploy/up.sh first"
   "$REPO_ROOT/deploy/bench/run-info.sh" >"$OUT/benchmarks-raw/run.json"
-  docker service scale --detach "${STACK}_web=3" >/dev/null
-  wait_for 180 "3 web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq 3 ]]"
+  docker service scale --detach "${STACK}_web=$REPLICAS" >/dev/null
+  wait_for 180 "$REPLICAS web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq $REPLICAS ]]"
   build_reference
   start_cases
   log "throughput: ${CASES[*]} x connections ${CONCURRENCIES[*]} x $REPS runs of ${DURATION}s"

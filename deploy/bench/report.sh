@@ -2,7 +2,13 @@
 # report.sh OUT: renders $OUT/benchmarks.json (deploy/bench/collect.sh) as $OUT/benchmarks.md and
 # $OUT/benchmarks.png (gnuplot), with each goal of the fast path marked met or NOT met.
 set -euo pipefail
-OUT=${1:?usage: report.sh OUT}
+source "$(dirname "$0")/../lib/common.sh"
+
+usage() { echo "usage: $0 OUT   (the --out directory of deploy/bench.sh, holding benchmarks.json)"; }
+case ${1:-} in -h|--help) usage; exit 0 ;; esac
+(($# == 1)) || bad_args "one argument: the output directory"
+[[ -r $1/benchmarks.json ]] || bad_args "$1 has no benchmarks.json (deploy/bench/collect.sh writes it)"
+OUT=$1
 json=$OUT/benchmarks.json
 
 # The goals (issue "the fast path"); the report says for each whether this run met it.

@@ -2,6 +2,7 @@
 # Prints the run metadata of a benchmark as JSON, with the keys of the system tests' RunInfo
 # (src/test/java/org/example/web/system/RunInfo.java): which run, which commit, which machine.
 set -euo pipefail
+(($# == 0)) || { echo "usage: $0   (no arguments)" >&2; echo "ERROR: unexpected argument: $1" >&2; exit 2; }
 cd "$(dirname "$0")/../.."
 jq -n \
   --arg runId "bench-$(date -u +%Y%m%dT%H%M%SZ)" \

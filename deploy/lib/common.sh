@@ -5,6 +5,27 @@ log()  { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'WARN: %s\n' "$*" >&2; }
 die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
+# --- arguments: every script checks all of them before it does anything ----------------------
+
+# bad_args MESSAGE: the calling script's usage (if it defines one) and MESSAGE on stderr, exit 2.
+bad_args() {
+  if declare -F usage >/dev/null; then usage >&2; fi
+  printf 'ERROR: %s\n' "$*" >&2
+  exit 2
+}
+
+# needs_value "$@", in the case branch of an option that takes a value: there is one, and it is
+# not the next option (`--replicas --build`).
+needs_value() { (($# > 1)) && [[ -n $2 && $2 != -* ]] || bad_args "$1 needs a value"; }
+
+# positive_int NAME VALUE [MAX [WHY]]: VALUE is a whole number from 1 (to MAX) in plain decimal:
+# no sign, no unit, no leading zero (bash arithmetic would read 010 as octal 8).
+positive_int() {
+  local name=$1 value=$2 max=${3:-} why=${4:-}
+  if [[ $value =~ ^[1-9][0-9]{0,8}$ ]] && { [[ -z $max ]] || ((value <= max)); }; then return 0; fi
+  bad_args "$name must be a whole number ${max:+from 1 to $max}${max:-1 or more}${why:+ ($why)}, got '$value'"
+}
+
 # wait_for SECONDS DESCRIPTION COMMAND...: re-run COMMAND once a second until it succeeds.
 wait_for() {
   local timeout=$1 what=$2; shift 2
@@ -35,3 +56,11 @@ export SECRETS_DIR
 PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:8080}
 OPERATOR_URL=${OPERATOR_URL:-http://127.0.0.1:8404}
 OPERATOR_USER=operator
+
+# The web replicas of a deploy without --replicas: the stack file's ${WEB_REPLICAS:-N}, the one
+# place that number is written.
+default_web_replicas() {
+  local n; n=$(sed -n 's/^ *replicas: \${WEB_REPLICAS:-\([1-9][0-9]*\)}.*/\1/p' "$STACK_FILE")
+  [[ -n $n ]] || die "no 'replicas: \${WEB_REPLICAS:-N}' in $STACK_FILE"
+  echo "$n"
+}

@@ -89,6 +89,13 @@ final class SecurityReport implements BeforeAllCallback, TestWatcher {
 			.isEmpty();
 	}
 
+	/** The end of an attack: its legitimate load reported, then every check as expected and no request failed. */
+	static void finish(String attack, LoadSummary load) {
+		load(attack, load);
+		assertAllAsExpected(attack);
+		load.assertNoneFailed();
+	}
+
 	private static void result(ExtensionContext context, String result) {
 		synchronized (SecurityReport.class) {
 			results.put(context.getDisplayName(), result);

@@ -156,9 +156,7 @@ class SecuritySystemIT {
 					configBefore.equals(stack.consul("kv", "get", "haproxy/haproxy.cfg")) ? "unchanged" : "CHANGED",
 					configBefore.equals(stack.consul("kv", "get", "haproxy/haproxy.cfg")));
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(2));
-			SecurityReport.load(b, load);
-			SecurityReport.assertAllAsExpected(b);
-			load.assertNoneFailed();
+			SecurityReport.finish(b, load);
 		}
 	}
 
@@ -207,9 +205,7 @@ class SecuritySystemIT {
 					"never in the catalog", "catalog of web: " + instances,
 					instances.stream().noneMatch((i) -> i.startsWith(address + ":")));
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(2));
-			SecurityReport.load(c, load);
-			SecurityReport.assertAllAsExpected(c);
-			load.assertNoneFailed();
+			SecurityReport.finish(c, load);
 		}
 	}
 
@@ -259,9 +255,7 @@ class SecuritySystemIT {
 			SecurityReport.check(d, "port " + Endpoints.PUBLIC_PORT + ", every operator path", "404 on every path",
 					summary(onPublic), onPublic.values().stream().allMatch((s) -> s == 404));
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(2));
-			SecurityReport.load(d, load);
-			SecurityReport.assertAllAsExpected(d);
-			load.assertNoneFailed();
+			SecurityReport.finish(d, load);
 		}
 	}
 
@@ -335,9 +329,7 @@ class SecuritySystemIT {
 							+ leaks(answer),
 					answer.status() == 408 && answer.seconds() < REQUEST_HEADERS_WITHIN.toSeconds() + 1.5
 							&& leaks(answer).isEmpty());
-			SecurityReport.load(f, load);
-			SecurityReport.assertAllAsExpected(f);
-			load.assertNoneFailed();
+			SecurityReport.finish(f, load);
 		}
 	}
 
@@ -384,9 +376,7 @@ class SecuritySystemIT {
 								&& leaks(answer).isEmpty());
 			}
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(2));
-			SecurityReport.load(g, load);
-			SecurityReport.assertAllAsExpected(g);
-			load.assertNoneFailed();
+			SecurityReport.finish(g, load);
 		}
 	}
 

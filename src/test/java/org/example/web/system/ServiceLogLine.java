@@ -14,6 +14,12 @@ import tools.jackson.databind.JsonNode;
  */
 record ServiceLogLine(Instant timestamp, String message, JsonNode json) {
 
+	/** The start of the line an instance logs when it is ready (Spring Boot; a contract, docs/architecture.md). */
+	static final String READY = "Started WebApplication";
+
+	/** The start of the line an instance logs when it left Consul (DrainOnShutdown; a contract, docs/architecture.md). */
+	static final String DEREGISTERED = "Deregistered ";
+
 	static Optional<ServiceLogLine> parse(String line) {
 		if (!line.startsWith("{")) {
 			return Optional.empty();

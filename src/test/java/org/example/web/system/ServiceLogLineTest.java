@@ -20,7 +20,7 @@ class ServiceLogLineTest {
 		Stream<String> log = Stream.of("with-consul-agent: consul agent exited (137); restarting it",
 				"2026-11-25T10:05:00.050Z [INFO]  agent: Deregistered service: service=web-a1-1234abcd", READY,
 				DEREGISTERED, "{\"not\":\"a log line\"}", "{broken");
-		assertThat(ServiceLogLine.first(log, "Deregistered ")).get()
+		assertThat(ServiceLogLine.first(log, ServiceLogLine.DEREGISTERED)).get()
 			.extracting(ServiceLogLine::timestamp)
 			.isEqualTo(Instant.parse("2026-11-25T10:05:00.100Z"));
 	}
@@ -29,7 +29,7 @@ class ServiceLogLineTest {
 	void readsTimestampAndMessage() {
 		assertThat(ServiceLogLine.parse(READY)).get().satisfies((line) -> {
 			assertThat(line.timestamp()).isEqualTo(Instant.parse("2026-11-25T10:00:03.412Z"));
-			assertThat(line.message()).startsWith("Started WebApplication");
+			assertThat(line.message()).startsWith(ServiceLogLine.READY);
 		});
 		assertThat(ServiceLogLine.parse("plain text")).isEmpty();
 	}

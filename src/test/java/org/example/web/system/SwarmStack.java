@@ -180,10 +180,10 @@ final class SwarmStack implements AutoCloseable {
 			.toList();
 	}
 
-	/** The moment the instance logged that it was ready ("Started WebApplication"), from its own log. */
+	/** The moment the instance logged that it was ready ({@value ServiceLogLine#READY}), from its own log. */
 	Instant readyAt(String container) {
-		return ServiceLogLine.first(Shell.run("docker", "logs", container).lines(), "Started WebApplication")
-			.orElseThrow(() -> new AssertionError("no 'Started WebApplication' in the log of " + container))
+		return ServiceLogLine.first(Shell.run("docker", "logs", container).lines(), ServiceLogLine.READY)
+			.orElseThrow(() -> new AssertionError("no '" + ServiceLogLine.READY + "' in the log of " + container))
 			.timestamp();
 	}
 

@@ -99,7 +99,7 @@ class SwarmStackSystemIT {
 			// (no deregistration in its log, or no request answered).
 			Map<String, Double> deregisteredToLastRequest = new LinkedHashMap<>();
 			for (String removed : fiveReplicas.stream().filter((c) -> !stack.webContainers().contains(c)).toList()) {
-				Optional<Instant> deregistered = logs.firstLine(removed, "Deregistered ");
+				Optional<Instant> deregistered = logs.firstLine(removed, ServiceLogLine.DEREGISTERED);
 				Long lastRequest = load.lastSeen().get(removed);
 				deregisteredToLastRequest.put(removed, (deregistered.isPresent() && lastRequest != null)
 						? Timing.secondsBetween(deregistered.get().toEpochMilli(), lastRequest) : null);
