@@ -69,7 +69,7 @@ acl {
   # Tokens set through the API survive a restart.
   enable_token_persistence = true
 }
-# RPC (83<slot>0, consul/consul-server) between agents is TLS, and a client needs a certificate signed by our CA to speak
+# RPC (8300) between agents is TLS, and a client needs a certificate signed by our CA to speak
 # it; the client agents get theirs from the servers (auto_encrypt), authenticated by their ACL
 # token. The HTTP API (8500) stays plain HTTP on the overlay network.
 ca_file                = "/consul/config/tls/ca.pem"

@@ -21,6 +21,6 @@ build_consul() {
   import_rootfs "$dir" "$CONSUL_IMAGE" \
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     'USER consul' 'WORKDIR /consul' \
-    'EXPOSE 8310 8320 8330 8301 8301/udp 8302 8302/udp 8500 8600 8600/udp' \
+    'EXPOSE 8300 8301 8301/udp 8302 8302/udp 8500 8600 8600/udp' \
     'ENTRYPOINT ["/usr/local/bin/consul"]' 'CMD ["agent", "-dev", "-client", "0.0.0.0"]'
 }
