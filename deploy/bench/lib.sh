@@ -58,5 +58,5 @@ static_config() {
 
 # ceiling: the same configuration, the public frontend answering by itself (logging as usual).
 ceiling_config() {
-  replace_line "$1" '^    default_backend web$' '    http-request return status 200 content-type text/plain string "OK\n"'
+  replace_line "$1" '^    default_backend web$' '    http-request return status 200 content-type text/plain string OK'
 }
