@@ -19,9 +19,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Watches the Consul servers' raft state every {@link #INTERVAL}: each running server is asked
- * directly (its docker_gwbridge address, one `docker network inspect` per poll, /v1/agent/self with the management token) for its raft
- * state, term and the leader it follows. A sample "has a leader" when some server is in state
- * Leader or follows one; elections are counted from the highest raft term seen.
+ * directly (its docker_gwbridge address, /v1/agent/self with the management token) for its raft
+ * state and term. A sample "has a leader" when some server says it is in state Leader; leader
+ * changes are counted from the leaders seen, elections tried from the highest raft term.
  */
 final class ConsulLeaderWatch implements AutoCloseable {
 
@@ -42,11 +42,14 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
 
-	private ConsulLeaderWatch() {
+	private final SwarmStack stack;
+
+	private ConsulLeaderWatch(SwarmStack stack) {
+		this.stack = stack;
 	}
 
-	static ConsulLeaderWatch start() {
-		ConsulLeaderWatch watch = new ConsulLeaderWatch();
+	static ConsulLeaderWatch start(SwarmStack stack) {
+		ConsulLeaderWatch watch = new ConsulLeaderWatch(stack);
 		watch.poller.scheduleWithFixedDelay(watch::poll, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		return watch;
 	}
@@ -56,7 +59,7 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		String leader = "";
 		long term = 0;
 		try {
-			for (var server : SwarmStack.gwbridgeAddresses(SwarmStack.CONSUL).entrySet()) {
+			for (var server : this.stack.gwbridgeAddresses(SwarmStack.CONSUL).entrySet()) {
 				JsonNode raft;
 				try {
 					raft = agentSelf(server.getValue()).path("Stats").path("raft");
@@ -119,13 +122,13 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		return longest;
 	}
 
-	/** Elections: how far the highest raft term rose while watched. */
-	long elections() {
+	/** How far the highest raft term rose while watched: elections, including those nobody won. */
+	long termRise() {
 		List<Sample> all = samples().stream().filter((s) -> s.term() > 0).toList();
 		return all.isEmpty() ? 0 : all.get(all.size() - 1).term() - all.get(0).term();
 	}
 
-	/** The leaders seen, in order (task names: a restarted server is another task). */
+	/** The leaders seen, in order (container ids: a restarted server is another container). */
 	Set<String> leaders() {
 		Set<String> leaders = new LinkedHashSet<>();
 		samples().stream().filter(Sample::hasLeader).forEach((s) -> leaders.add(s.leader()));

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.example.web.support.Json;
@@ -230,17 +231,18 @@ final class SwarmStack implements AutoCloseable {
 	}
 
 	/**
-	 * The docker_gwbridge addresses of a service's running containers by container name, from one
-	 * `docker network inspect` (cheap enough to poll).
+	 * The docker_gwbridge addresses of a service's running containers by container id, from one
+	 * `docker ps` and one `docker network inspect` (cheap enough to poll).
 	 */
-	static Map<String, String> gwbridgeAddresses(String service) {
-		Map<String, String> addresses = new java.util.TreeMap<>();
+	Map<String, String> gwbridgeAddresses(String service) {
+		Set<String> ids = new TreeSet<>(containers(service));
+		Map<String, String> addresses = new TreeMap<>();
 		Shell.run("docker", "network", "inspect", "docker_gwbridge", "--format",
-				"{{range $id, $c := .Containers}}{{$c.Name}} {{$c.IPv4Address}}{{\"\\n\"}}{{end}}")
+				"{{range $id, $c := .Containers}}{{$id}} {{$c.IPv4Address}}{{\"\\n\"}}{{end}}")
 			.lines()
 			.map((line) -> line.trim().split("\\s+"))
-			.filter((f) -> f.length == 2 && f[0].startsWith(service + ".") && f[1].contains("/"))
-			.forEach((f) -> addresses.put(f[0], f[1].substring(0, f[1].indexOf('/'))));
+			.filter((f) -> f.length == 2 && f[1].contains("/") && f[0].length() >= 12 && ids.contains(f[0].substring(0, 12)))
+			.forEach((f) -> addresses.put(f[0].substring(0, 12), f[1].substring(0, f[1].indexOf('/'))));
 		return addresses;
 	}
 
