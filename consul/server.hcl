@@ -29,14 +29,14 @@ performance {
   # 1 = production timing: a lost leader is replaced within seconds (default 5 is for dev boxes).
   raft_multiplier = 1
 }
-# Leave the cluster on SIGTERM (swarm's stop signal): the leader removes the server from raft at
-# once (the quorum is then 2 of 2) and its name is free for the new task at its new address.
-# Without it the new task is refused for 35-65 s (memberlist reclaims a dead node's name only 30 s
-# after it was declared dead) and campaigns meanwhile. A SIGKILLed server: see consul-server-health.
-leave_on_terminate     = true
-# ...and on its next start, join again the members it knew (its serf snapshot), not only the other
-# servers (retry_join): after all servers left, the web agents know no live server, and only the
-# servers can find them again.
+# A stopped server does not leave the cluster: it stays a voter (the quorum stays 2 of 3), and its
+# replacement (a new task, a new address, the same node id from the data volume) takes its place.
+# Leaving was measured too: it makes a rolling restart faster, but when all servers stop at once
+# (a reboot of a single-node swarm) the concurrent leaves shrink the raft configuration to one
+# voter, and the cluster then needed 60-80 s to come back (docs/consul-maintenance.md).
+leave_on_terminate     = false
+# Should a server have left (consul leave), on its next start it joins the members it knew (its
+# serf snapshot) again, not only the other servers: only the servers can find the web agents.
 rejoin_after_leave     = true
 disable_update_check   = true
 log_level              = "INFO"
