@@ -33,7 +33,9 @@ DEREGISTERED_LINE="Deregistered "
 read -r -a CONCURRENCIES <<<"$CONCURRENCIES"
 WORK=$(mktemp -d)
 BENCH_CONTAINERS=(bench-reference bench-static bench-ceiling)
-trap 'docker rm -f "${BENCH_CONTAINERS[@]}" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+# Whatever happens: the bench containers go, the web service is back at its replica count.
+trap 'docker rm -f "${BENCH_CONTAINERS[@]}" >/dev/null 2>&1 || true; rm -rf "$WORK"
+      docker service scale --detach "${STACK}_web=$REPLICAS" >/dev/null 2>&1 || true' EXIT
 
 # --- the cases ---------------------------------------------------------------------------------
 
@@ -123,12 +125,14 @@ idle() {
 }
 
 newest_web() { docker ps --filter "label=com.docker.swarm.service.name=${STACK}_web" --format '{{.CreatedAt}}\t{{.ID}}' | sort | tail -n 1 | cut -f2; }
-log_instant() { jq -r --arg m "$2" 'select(.message != null and (.message | startswith($m))) | ."@timestamp"' <<<"$1" | head -n 1; }
+# (sed -n 1p rather than head: it reads to the end, so no writer dies of SIGPIPE under pipefail.)
+log_instant() { jq -r --arg m "$2" 'select(.message != null and (.message | startswith($m))) | ."@timestamp"' <<<"$1" | sed -n 1p; }
 epoch_ms() { date -d "$1" +%s%3N; }
 # Request log lines (HAProxy, logs service) of one instance: when HAProxy received each request
-# ([26/Nov/2026:02:11:20.758], UTC in the container), epoch ms.
+# ([26/Nov/2026:02:11:20.758], UTC in the container), epoch ms. The current file and the one
+# rotated last (the throughput runs write ~100 MB in seconds), oldest first.
 request_times() {
-  docker exec "$(container_of logs)" grep -hF "instance=$1 " /var/log/requests/requests.log \
+  docker exec "$(container_of logs)" bash -c 'cd /var/log/requests && grep -hF "instance=$1 " $(ls -r requests.log.1 requests.log 2>/dev/null)' _ "$1" \
     | sed -nE 's|.* \[([0-9]+)/([A-Za-z]+)/([0-9]+):([0-9:]+)\.([0-9]+)\] .*|\1 \2 \3 \4 UTC \5|p' \
     | while read -r d mon y t tz ms; do echo "$(date -d "$d $mon $y $t $tz" +%s)$ms"; done
 }
@@ -149,13 +153,18 @@ trials() {
     new=$(newest_web)
     logs=$(docker logs "$new" 2>/dev/null | grep '^{' || true)
     started=$(jq -r 'select(.message != null and (.message | startswith($m))) | .message' --arg m "$READY_LINE" <<<"$logs" \
-      | sed -E 's/.*process running for ([0-9.]+).*/\1/' | head -n 1)
+      | sed -E 's/.*process running for ([0-9.]+).*/\1/' | sed -n 1p)
     ready=$(epoch_ms "$(log_instant "$logs" "$READY_LINE")")
-    first=$(request_times "$new" | head -n 1)
+    first=$(request_times "$new" | sed -n 1p)
+    # Swarm removes a scaled-in task's container, and its log with it: follow it meanwhile.
+    docker logs -f "$new" >"$WORK/trial-$trial.log" 2>&1 &
+    local follower=$!
     docker service scale --detach "${STACK}_web=$REPLICAS" >/dev/null
     wait_for 180 "$REPLICAS web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq $REPLICAS && -z \$(docker ps -q -f id=$new) ]]"
-    sleep 6   # the request log is written in batches
-    logs=$(docker service logs --raw --since 5m "${STACK}_web" 2>/dev/null | grep -F "\"name\":\"${new:0:12}\"" || true)
+    kill "$follower" 2>/dev/null || true
+    wait "$follower" 2>/dev/null || true
+    sleep 2   # the request log is written in batches
+    logs=$(grep '^{' "$WORK/trial-$trial.log" || true)
     dereg=$(epoch_ms "$(log_instant "$logs" "$DEREGISTERED_LINE")")
     last=$(request_times "$new" | tail -n 1)
     echo "$trial $started $(((first - ready))) $(((last - dereg)))" | tee -a "$OUT/benchmarks-raw/trials.txt" >&2
