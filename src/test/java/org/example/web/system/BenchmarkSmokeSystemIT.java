@@ -26,17 +26,21 @@ class BenchmarkSmokeSystemIT {
 		JsonNode result = Json.read(out.resolve("benchmarks.json"));
 
 		assertThat(result.get("throughput").valueStream().map((t) -> t.get("case").asString()).distinct())
-			.containsExactlyInAnyOrder("direct", "static", "ours", "ceiling");
+			.containsExactlyInAnyOrder("reference", "direct", "ceiling", "static", "ours", "ours-loopback");
 		assertThat(result.get("throughput").valueStream()).allSatisfy((t) -> {
 			assertThat(t.get("rps").asDouble()).isPositive();
 			assertThat(t.get("errors").asInt()).isZero();
 		});
 		assertThat(result.get("ratios").valueStream()).allSatisfy((r) -> {
-			assertThat(r.get("discoveryCost_ours_over_static").asDouble()).isPositive();
+			assertThat(r.get("ours_over_static").asDouble()).isPositive();
 			assertThat(r.get("ours_over_serialChainLimit").asDouble()).isPositive();
+			assertThat(r.get("direct_over_reference").asDouble()).isPositive();
 		});
-		assertThat(result.get("convergence").get("trials").asInt()).isEqualTo(1);
-		assertThat(result.get("service").get("startupToReadySeconds").asDouble()).isPositive();
+		assertThat(result.get("scaling").get("trials").asInt()).isEqualTo(1);
+		assertThat(result.get("scaling").get("startupToReadySeconds").get("median").asDouble()).isPositive();
+		assertThat(result.get("scaling").get("readyToFirstRequestSeconds").get("median").asDouble()).isPositive();
+		assertThat(result.get("idleBusyCores").asDouble()).isPositive();
+		assertThat(result.get("run").get("runId").asString()).startsWith("bench-");
 		assertThat(out.resolve("benchmarks.md")).content().contains("| ours |");
 		assertThat(out.resolve("benchmarks.png")).isNotEmptyFile();
 	}
