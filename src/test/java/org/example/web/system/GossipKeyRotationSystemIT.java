@@ -66,7 +66,9 @@ class GossipKeyRotationSystemIT {
 			Report.write("gossip key rotation", load, scenario.figures());
 
 			load.assertNoneFailed();
-			assertThat(keysAfter).hasSize(1).doesNotContainAnyElementsOf(keysBefore);
+			// Keys are compared as booleans: an assertion message would print them.
+			assertThat(keysAfter.size()).as("keys in the key list after the rotation").isEqualTo(1);
+			assertThat(keysBefore.containsAll(keysAfter)).as("the key after the rotation was already there").isFalse();
 			assertThat(keys).as("keys listed: one in the WAN pool, one in the LAN pool").isEqualTo(2);
 			assertThat(onlyTheNewKey).as("only the new key installed, on every server (WAN) and every agent (LAN): %s",
 					installed).isTrue();
@@ -78,9 +80,8 @@ class GossipKeyRotationSystemIT {
 				assertThat(members.lines()).as("member %s", node).anyMatch((m) -> m.startsWith(node + " ") && m.contains(" alive "));
 			}
 			assertThat(members.lines()).as("failed members").noneMatch((m) -> m.contains(" failed "));
-			assertThat(output).as("the script's output names no key")
-				.doesNotContain(keysBefore.toArray(String[]::new))
-				.doesNotContain(keysAfter.toArray(String[]::new));
+			boolean namesAKey = keysBefore.stream().anyMatch(output::contains) || keysAfter.stream().anyMatch(output::contains);
+			assertThat(namesAKey).as("the script's output names a key").isFalse();
 		}
 	}
 
