@@ -79,8 +79,7 @@ class ConsulMaintenanceSystemIT {
 				Shell.run(Duration.ofMinutes(2), "docker", "service", "scale", "--detach", SwarmStack.CONSUL + "="
 						+ SwarmStack.CONSUL_SERVERS);
 				try (ConsulLeaderWatch watch = ConsulLeaderWatch.start(stack)) {
-					await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-						.until(() -> stack.leader().isPresent() && stack.voters() == SwarmStack.CONSUL_SERVERS);
+					stack.awaitHealthyConsul(Duration.ofMinutes(4));
 					seconds.add(Timing.secondsSince(start));
 					firstLeader.add(watch.samples().stream().filter(ConsulLeaderWatch.Sample::hasLeader).findFirst()
 						.map((s) -> (s.at() - start) / 1000.0).orElse(-1.0));

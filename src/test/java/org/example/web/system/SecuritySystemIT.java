@@ -152,9 +152,9 @@ class SecuritySystemIT {
 					members.stream().map((line) -> "[" + line.strip() + "]").collect(Collectors.joining(", ")),
 					members.size() == SwarmStack.CONSUL_SERVERS
 							&& members.stream().allMatch((line) -> line.isBlank() || line.matches("(web-[0-9a-f]+ ?)+")));
+			boolean unchanged = configBefore.equals(stack.consul("kv", "get", "haproxy/haproxy.cfg"));
 			SecurityReport.check(b, "HAProxy's configuration in KV afterwards", "unchanged",
-					configBefore.equals(stack.consul("kv", "get", "haproxy/haproxy.cfg")) ? "unchanged" : "CHANGED",
-					configBefore.equals(stack.consul("kv", "get", "haproxy/haproxy.cfg")));
+					unchanged ? "unchanged" : "CHANGED", unchanged);
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(2));
 			SecurityReport.finish(b, load);
 		}
@@ -184,13 +184,10 @@ class SecuritySystemIT {
 						&& stack.consul("members").contains(noTls.name()));
 			scenario.hold(Duration.ofSeconds(5));
 			String members = stack.consul("members");
-			SecurityReport.check(c, "agent without the gossip key joins (retry_join tasks.consul)",
-					"refused: not a member; its log names the encryption", lineWith(noKey.logs(), refused)
-							+ "; in `consul members`: " + members.contains(noKey.name()),
-					noKey.logs().contains(refused) && !members.contains(noKey.name()));
-			SecurityReport.check(c, "agent with a wrong gossip key (consul keygen) joins", "refused: not a member",
-					lineWith(otherKey.logs(), undecryptable) + "; in `consul members`: " + members.contains(otherKey.name()),
-					otherKey.logs().contains(undecryptable) && !members.contains(otherKey.name()));
+			checkRefusedMembership(c, "agent without the gossip key joins (retry_join tasks.consul)",
+					"refused: not a member; its log names the encryption", noKey, refused, members);
+			checkRefusedMembership(c, "agent with a wrong gossip key (consul keygen) joins", "refused: not a member",
+					otherKey, undecryptable, members);
 			Shell.Result rpc = noTls.sh("consul catalog services");
 			SecurityReport.check(c, "agent with the gossip key but without TLS: `consul catalog services` (an RPC)",
 					"fails: the servers take RPC over TLS with a client certificate only", "exit " + rpc.exitCode() + ": "
@@ -480,6 +477,15 @@ class SecuritySystemIT {
 			found.add(matcher.group());
 		}
 		return found.isEmpty() ? "" : "; LEAKS " + found;
+	}
+
+	/** An intruder agent is refused: its log has the line, and `consul members` does not list it. */
+	private static void checkRefusedMembership(String id, String attempt, String expected, Intruder intruder,
+			String logLine, String members) {
+		String logs = intruder.logs();
+		boolean member = members.contains(intruder.name());
+		SecurityReport.check(id, attempt, expected, lineWith(logs, logLine) + "; in `consul members`: " + member,
+				logs.contains(logLine) && !member);
 	}
 
 	private static String lineWith(String log, String text) {

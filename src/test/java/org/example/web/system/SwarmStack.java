@@ -231,32 +231,40 @@ final class SwarmStack implements AutoCloseable {
 	}
 
 	/**
-	 * The docker_gwbridge addresses of a service's running containers by container id, from one
-	 * `docker ps` and one `docker network inspect` (cheap enough to poll).
+	 * The docker_gwbridge addresses of a service's running containers by (short) container id,
+	 * from one `docker ps` and one `docker network inspect` (cheap enough to poll).
 	 */
 	Map<String, String> gwbridgeAddresses(String service) {
 		Set<String> ids = new TreeSet<>(containers(service));
 		Map<String, String> addresses = new TreeMap<>();
-		Shell.run("docker", "network", "inspect", "docker_gwbridge", "--format",
-				"{{range $id, $c := .Containers}}{{$id}} {{$c.IPv4Address}}{{\"\\n\"}}{{end}}")
-			.lines()
-			.map((line) -> line.trim().split("\\s+"))
-			.filter((f) -> f.length == 2 && f[1].contains("/") && f[0].length() >= 12 && ids.contains(f[0].substring(0, 12)))
-			.forEach((f) -> addresses.put(f[0].substring(0, 12), f[1].substring(0, f[1].indexOf('/'))));
+		gwbridgeTable().forEach((id, address) -> {
+			if (ids.contains(id.substring(0, 12))) {
+				addresses.put(id.substring(0, 12), address);
+			}
+		});
 		return addresses;
 	}
 
 	/** The address of a container on docker_gwbridge: how this host reaches it without a published port. */
 	static String gwbridgeAddress(String container) {
-		return Shell
-			.run("docker", "network", "inspect", "docker_gwbridge", "--format",
-					"{{range $id, $c := .Containers}}{{$id}} {{$c.IPv4Address}}{{\"\\n\"}}{{end}}")
-			.lines()
-			.map((line) -> line.trim().split("\\s+"))
-			.filter((f) -> f.length == 2 && f[0].startsWith(container))
-			.map((f) -> f[1].substring(0, f[1].indexOf('/')))
+		return gwbridgeTable().entrySet()
+			.stream()
+			.filter((e) -> e.getKey().startsWith(container))
+			.map(Map.Entry::getValue)
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("container " + container + " is not on docker_gwbridge"));
+	}
+
+	/** Full container id -> address of every container on docker_gwbridge (one `docker network inspect`). */
+	private static Map<String, String> gwbridgeTable() {
+		Map<String, String> table = new TreeMap<>();
+		Shell.run("docker", "network", "inspect", "docker_gwbridge", "--format",
+				"{{range $id, $c := .Containers}}{{$id}} {{$c.IPv4Address}}{{\"\\n\"}}{{end}}")
+			.lines()
+			.map((line) -> line.trim().split("\\s+"))
+			.filter((f) -> f.length == 2 && f[0].length() >= 12 && f[1].contains("/"))
+			.forEach((f) -> table.put(f[0], f[1].substring(0, f[1].indexOf('/'))));
+		return table;
 	}
 
 	/**
