@@ -18,7 +18,7 @@ source "$REPO_ROOT/deploy/lib/stack.sh"
 
 CONSUL_IMAGE=local/consul:1.8.7
 KEYS_FILE=$SECRETS_DIR/gossip-keys.json
-NEXT_FILE=$SECRETS_DIR/gossip-key.next
+NEXT_FILE=$SECRETS_DIR/gossip-key.next   # contract: GossipKeyRotationSystemIT.ROTATION_UNDER_WAY
 
 usage() {
   cat <<USAGE
