@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Prints the run metadata of a benchmark as JSON, with the keys of the system tests' RunInfo
 # (src/test/java/org/example/web/system/RunInfo.java): which run, which commit, which machine.
+# RUN_ID names the run (default bench-<UTC time>): the multi-node drills pass theirs.
 set -euo pipefail
 (($# == 0)) || { echo "usage: $0   (no arguments)" >&2; echo "ERROR: unexpected argument: $1" >&2; exit 2; }
 cd "$(dirname "$0")/../.."
 jq -n \
-  --arg runId "bench-$(date -u +%Y%m%dT%H%M%SZ)" \
+  --arg runId "${RUN_ID:-bench-$(date -u +%Y%m%dT%H%M%SZ)}" \
   --arg startedAt "$(date -u +%FT%TZ)" \
   --arg gitCommit "$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
   --argjson gitDirty "$([[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]] && echo true || echo false)" \

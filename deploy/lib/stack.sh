@@ -60,8 +60,9 @@ operator_curl() {
 # The servers of backend "web" HAProxy has an address for, one line each: NAME STATUS ADDRESS
 # (its stats CSV: field 18 is the status, 74 the address; empty slots are in MAINT). The one place
 # that reads it: deploy/status.sh prints it (--servers, --servers-up) for operators and tests.
+# OPERATOR_TIMEOUT: seconds to wait for the answer (default 10; a monitor of dead nodes uses less).
 haproxy_servers() {
-  operator_curl "$OPERATOR_URL/stats;csv" 2>/dev/null \
+  operator_curl -m "${OPERATOR_TIMEOUT:-10}" "$OPERATOR_URL/stats;csv" 2>/dev/null \
     | awk -F, '$1 == "web" && $2 ~ /^web[0-9]+$/ && $18 !~ /^MAINT/ {print $2, $18, $74}'
 }
 

@@ -2,26 +2,30 @@ package org.example.web.system;
 
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import org.example.web.support.Json;
 import org.example.web.support.Timing;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The gossip encryption key is rotated under load (deploy/rotate-gossip-key.sh, issue 11.3): two
  * redeploys (the web replicas roll twice, the Consul servers once) and the keyring changes, and
- * not one request fails; every agent is still a member, and only the new key is installed.
+ * not one request fails; every agent is still a member, and only the new key is installed. Its
+ * checks go into the security report as drill "h" (-Pfull only: about 5 minutes).
  */
 @SystemTest
 @Tag("full")
+@ExtendWith(SecurityReport.class)
 class GossipKeyRotationSystemIT {
 
 	/** The new key while a rotation is under way (deploy/rotate-gossip-key.sh, NEXT_FILE). */
@@ -31,7 +35,9 @@ class GossipKeyRotationSystemIT {
 	static final Pattern KEYRING_LINE = Pattern.compile("^\\s+(\\S+) \\[(\\d+)/(\\d+)\\]$", Pattern.MULTILINE);
 
 	@Test
-	void rotatesTheGossipKeyUnderLoadWithoutLosingARequest(SwarmStack stack) {
+	@DisplayName("h. The gossip key rotated under load (deploy/rotate-gossip-key.sh)")
+	void hRotatesTheGossipKeyUnderLoadWithoutLosingARequest(SwarmStack stack) {
+		String h = "h";
 		stack.reset();
 		stack.awaitHealthyConsul(Duration.ofMinutes(3));
 		if (Files.exists(Credentials.file(ROTATION_UNDER_WAY))) {
@@ -44,55 +50,62 @@ class GossipKeyRotationSystemIT {
 			scenario.hold(Duration.ofSeconds(3));
 			long start = Timing.now();
 			String output = SwarmStack.script(Duration.ofMinutes(25), "rotate-gossip-key.sh");
-			scenario.figure("rotationSeconds", Timing.secondsSince(start));
+			double seconds = Timing.secondsSince(start);
 			stack.awaitServersUp(SwarmStack.REPLICAS, Duration.ofMinutes(2));
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
 
+			// Keys are compared here and only booleans and counts are reported: never a key.
 			List<String> keysAfter = gossipKeys();
-			// Holds the keys: compared here, never written to a report.
-			String keyring = stack.consul("keyring", "-list");
-			// `consul keyring -list` lists the WAN pool (servers), then the LAN pool (every agent).
-			Map<String, String> installed = new LinkedHashMap<>();
-			Matcher line = KEYRING_LINE.matcher(keyring);
-			boolean onlyTheNewKey = keysAfter.size() == 1;
-			int keys = 0;
-			while (line.find()) {
-				keys++;
-				String pool = (keys == 1) ? "WAN" : "LAN";
-				int agents = Integer.parseInt(line.group(3));
-				onlyTheNewKey &= line.group(1).equals(keysAfter.get(0)) && line.group(2).equals(line.group(3))
-						&& ((keys == 1) ? agents == SwarmStack.CONSUL_SERVERS
-								: agents >= SwarmStack.CONSUL_SERVERS + SwarmStack.REPLICAS);
-				installed.put(pool + " #" + keys + " (" + (line.group(1).equals(keysAfter.get(0)) ? "new key" : "another key")
-						+ ")", line.group(2) + "/" + line.group(3));
-			}
+			SecurityReport.check(h, "deploy/rotate-gossip-key.sh (" + seconds + " s)", "one key in the key list, a new one",
+					keysAfter.size() + " key(s), " + (keysBefore.containsAll(keysAfter) ? "not new" : "new"),
+					keysAfter.size() == 1 && !keysBefore.containsAll(keysAfter));
+			SecurityReport.check(h, "the script's output and the rotation under way", "no key printed, nothing left under way",
+					"key printed: " + namesAKey(output, keysBefore, keysAfter) + ", under way: "
+							+ Files.exists(Credentials.file(ROTATION_UNDER_WAY)),
+					!namesAKey(output, keysBefore, keysAfter) && !Files.exists(Credentials.file(ROTATION_UNDER_WAY)));
+			Map<String, String> installed = installedKeys(stack.consul("keyring", "-list"), keysAfter.get(0));
+			SecurityReport.check(h, "`consul keyring -list`: keys installed per pool, agents with the key / agents",
+					"the new key only: WAN on the " + SwarmStack.CONSUL_SERVERS + " servers, LAN on at least "
+							+ (SwarmStack.CONSUL_SERVERS + SwarmStack.REPLICAS) + " agents",
+					installed, onlyTheNewKey(installed));
 			String members = stack.consul("members");
-			List<String> webContainers = stack.webContainers();
-			scenario.figure("keyListBefore", keysBefore.size() + " key(s)");
-			scenario.figure("keyListAfter", keysAfter.size() + " key(s), " + (keysBefore.containsAll(keysAfter) ? "not new" : "new"));
-			scenario.figure("keyringAfter", installed);
-			scenario.figure("membersNotAlive", members.lines().skip(1).filter((m) -> !m.contains(" alive ")).toList());
-			Report.write("gossip key rotation", load, scenario.figures());
-
-			load.assertNoneFailed();
-			// Keys are compared as booleans: an assertion message would print them.
-			assertThat(keysAfter.size()).as("keys in the key list after the rotation").isEqualTo(1);
-			assertThat(keysBefore.containsAll(keysAfter)).as("the key after the rotation was already there").isFalse();
-			assertThat(keys).as("keys listed: one in the WAN pool, one in the LAN pool").isEqualTo(2);
-			assertThat(onlyTheNewKey).as("only the new key installed, on every server (WAN) and every agent (LAN): %s",
-					installed).isTrue();
-			for (String node : webContainers.stream().map((c) -> "web-" + c).toList()) {
-				assertThat(members.lines()).as("member %s", node).anyMatch((m) -> m.startsWith(node + " ") && m.contains(" alive "));
-			}
-			for (int server = 1; server <= SwarmStack.CONSUL_SERVERS; server++) {
-				String node = "consul-" + server;
-				assertThat(members.lines()).as("member %s", node).anyMatch((m) -> m.startsWith(node + " ") && m.contains(" alive "));
-			}
-			assertThat(members.lines()).as("failed members").noneMatch((m) -> m.contains(" failed "));
-			boolean namesAKey = keysBefore.stream().anyMatch(output::contains) || keysAfter.stream().anyMatch(output::contains);
-			assertThat(namesAKey).as("the script's output names a key").isFalse();
-			assertThat(Files.exists(Credentials.file(ROTATION_UNDER_WAY))).as("a rotation still under way").isFalse();
+			List<String> expected = new ArrayList<>(stack.webContainers().stream().map((c) -> "web-" + c).toList());
+			IntStream.rangeClosed(1, SwarmStack.CONSUL_SERVERS).forEach((n) -> expected.add("consul-" + n));
+			List<String> notAlive = expected.stream()
+				.filter((node) -> members.lines().noneMatch((m) -> m.startsWith(node + " ") && m.contains(" alive ")))
+				.toList();
+			SecurityReport.check(h, "`consul members`: every server and every running web instance's agent",
+					"alive, none failed", "not alive: " + notAlive + ", failed: " + members.lines().filter((m) -> m.contains(" failed ")).count(),
+					notAlive.isEmpty() && members.lines().noneMatch((m) -> m.contains(" failed ")));
+			SecurityReport.finish(h, load);
 		}
+	}
+
+	/** "POOL #n (new key|another key)" -> "with/agents", from `consul keyring -list` (WAN pool first). */
+	static Map<String, String> installedKeys(String keyring, String newKey) {
+		Map<String, String> installed = new LinkedHashMap<>();
+		Matcher line = KEYRING_LINE.matcher(keyring);
+		while (line.find()) {
+			String pool = installed.isEmpty() ? "WAN" : "LAN";
+			installed.put(pool + " #" + (installed.size() + 1) + " (" + (line.group(1).equals(newKey) ? "new key" : "another key")
+					+ ")", line.group(2) + "/" + line.group(3));
+		}
+		return installed;
+	}
+
+	/** One key per pool, the new one, on every member of the pool, and the pools as large as the system. */
+	static boolean onlyTheNewKey(Map<String, String> installed) {
+		if (installed.size() != 2 || installed.keySet().stream().anyMatch((k) -> !k.endsWith("(new key)"))) {
+			return false;
+		}
+		List<String[]> counts = installed.values().stream().map((v) -> v.split("/")).toList();
+		return counts.stream().allMatch((c) -> c[0].equals(c[1]))
+				&& Integer.parseInt(counts.get(0)[1]) == SwarmStack.CONSUL_SERVERS
+				&& Integer.parseInt(counts.get(1)[1]) >= SwarmStack.CONSUL_SERVERS + SwarmStack.REPLICAS;
+	}
+
+	private static boolean namesAKey(String output, List<String> keysBefore, List<String> keysAfter) {
+		return keysBefore.stream().anyMatch(output::contains) || keysAfter.stream().anyMatch(output::contains);
 	}
 
 	/** The key list of the secrets (primary first). */

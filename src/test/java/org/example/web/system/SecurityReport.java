@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * observed, and the legitimate load meanwhile. Made from what this run recorded only, rewritten
  * after every check, so a failing run still reports what it saw.
  * <p>
- * A JUnit extension of the test class: the file is started anew when the class starts, and each
- * test method (an attack, its display name "X. title") gets its result.
+ * A JUnit extension of the test classes (SecuritySystemIT, and GossipKeyRotationSystemIT with
+ * -Pfull): the file is started anew when the first of them starts in this run, and each test
+ * method (an attack or a drill, its display name "X. title") gets its result.
  */
 final class SecurityReport implements BeforeAllCallback, TestWatcher {
 
@@ -40,9 +41,15 @@ final class SecurityReport implements BeforeAllCallback, TestWatcher {
 
 	private static final Map<String, String> results = new LinkedHashMap<>();
 
+	private static boolean started;
+
 	@Override
 	public void beforeAll(ExtensionContext context) {
 		synchronized (SecurityReport.class) {
+			if (started) {
+				return;
+			}
+			started = true;
 			checks.clear();
 			loads.clear();
 			results.clear();
@@ -114,7 +121,7 @@ final class SecurityReport implements BeforeAllCallback, TestWatcher {
 			.append("| run | commit | started | machine |\n|---|---|---|---|\n")
 			.append("| `").append(run.runId()).append("` | `").append(run.commit()).append("` | ")
 			.append(run.startedAt()).append(" | ").append(run.machine()).append(" |\n\n")
-			.append("## Attacks\n\n| | attempt | expected | observed | |\n|---|---|---|---|---|\n");
+			.append("## Attacks, and the gossip key rotation (h, -Pfull only)\n\n| | attempt | expected | observed | |\n|---|---|---|---|---|\n");
 		for (Check c : checks) {
 			md.append("| ").append(c.attack()).append(" | ").append(cell(c.attempt())).append(" | ")
 				.append(cell(c.expected())).append(" | ").append(cell(c.observed())).append(" | ")
