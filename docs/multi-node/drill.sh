@@ -1,27 +1,38 @@
 #!/usr/bin/env bash
-# drill.sh CASE [SECONDS [NODE]]: one failure drill on the cluster of deploy/cluster.sh, under the bounded
-# load of probe.sh against the VIP; raw output in docs/multi-node/raw/CASE-<time>.txt.
+# drill.sh CASE [SECONDS [NODE]]: one drill on the cluster of deploy/cluster.sh, under the bounded
+# load of probe.sh against the VIP; raw output in $DRILL_OUT/CASE-<time>.txt (default raw/).
 #
-#   haproxy     SIGKILL the HAProxy container on the node that holds the VIP
-#   vip-node    crash the node that holds the VIP (deploy/cluster-node.sh kill), bring it back later
-#   plain-node  crash a node that runs no HAProxy (or NODE), bring it back later
-#   drain       drain a node that runs no HAProxy (or NODE) (docker node update --availability
-#               drain), then make it active again
-# PROBE_TIMEOUT: the client's timeout per request (default 1 s).
+#   haproxy         SIGKILL the HAProxy container on the node that holds the VIP
+#   vip-node        crash the node that holds the VIP (deploy/cluster-node.sh kill), bring it back later
+#   plain-node      crash a node that runs no HAProxy (or NODE), bring it back later
+#   drain           drain a node that runs no HAProxy (or NODE), then make it active again
+#   haproxy-reload  publish a changed HAProxy configuration (deploy/haproxy-config.sh): both reload
+#   haproxy-update  docker service update --force web_haproxy (what an HAProxy upgrade does)
+#   consul-rolling  docker service update --force web_consul (a Consul upgrade or config change)
+# PROBE_TIMEOUT: the client's timeout per request (default 10 s: HAProxy's `timeout server` is 6 s,
+# after which it retries a request stuck on a dead node elsewhere).
 #
-# A monitor line per second: VIP holder, nodes, running tasks per node, web servers UP in each
-# HAProxy, Consul leader. Measurement tooling, not a test: it prints, it does not judge.
+# A monitor line per second: VIP holder, nodes, web servers UP in each HAProxy, Consul leader.
+# Measurement tooling, not a test: it records, docs/multi-node/report.sh judges.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../../deploy/lib/common.sh"
-source "$here/../../deploy/lib/cluster.sh"
+source "$REPO_ROOT/deploy/lib/stack.sh"
+source "$REPO_ROOT/deploy/lib/cluster.sh"
+
+CASES="haproxy|vip-node|plain-node|drain|haproxy-reload|haproxy-update|consul-rolling"
+usage() { echo "usage: $0 $CASES [SECONDS (20..300, default 90) [NODE (1..$CLUSTER_NODES)]]"; }
 
 case=${1:-} seconds=${2:-90} node=${3:-}
-case $case in haproxy|vip-node|plain-node|drain) ;; *) echo "usage: $0 haproxy|vip-node|plain-node|drain [SECONDS]" >&2; exit 2 ;; esac
-[[ $seconds =~ ^[0-9]+$ ]] && ((seconds >= 20 && seconds <= 300)) || { echo "SECONDS: 20..300" >&2; exit 2; }
-[[ -z $node || $node =~ ^[1-3]$ ]] || { echo "NODE: 1..3" >&2; exit 2; }
-out=$here/raw/$case-$(date +%H%M%S).txt
-mkdir -p "$here/raw"
+[[ $case == -h || $case == --help ]] && { usage; exit 0; }
+[[ "|$CASES|" == *"|$case|"* ]] || bad_args "unknown drill: '${case}'"
+[[ $seconds =~ ^[0-9]+$ ]] && ((seconds >= 20 && seconds <= 300)) || bad_args "SECONDS must be 20..300, not '$seconds'"
+[[ -z $node || $node =~ ^[1-3]$ ]] || bad_args "NODE must be 1..3, not '$node'"
+[[ $EUID -eq 0 ]] || die "run as root: the nodes are network namespaces"
+out_dir=${DRILL_OUT:-$here/raw}
+mkdir -p "$out_dir"
+out=$out_dir/$case-$(date +%H%M%S).txt
+export PROBE_TIMEOUT=${PROBE_TIMEOUT:-10}
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 vip_holder() {
@@ -32,25 +43,71 @@ vip_holder() {
 live_node() { local n; for n in $(node_nums); do node_answers "$n" && { echo "$n"; return; }; done; }
 # A swarm without a leader makes `docker node ls` wait: the monitor must not.
 tdocker() { timeout 2 env DOCKER_HOST="$(node_sock "$1")" docker "${@:2}"; }
-haproxy_nodes() { ndocker "$(live_node)" service ps -f desired-state=running --format '{{.Node}}' web_haproxy | sed 's/swc-n//' | sort | xargs; }
+haproxy_nodes() { ndocker "$(live_node)" service ps -f desired-state=running --format '{{.Node}}' "${STACK}_haproxy" | sed 's/swc-n//' | sort | xargs; }
+# Where each running task is: "web.1@n2 consul.3@n1 ...".
+placement() {
+  local m; m=$(live_node)
+  tdocker "$m" service ps -f desired-state=running --format '{{.Name}}@{{.Node}}' \
+    $(tdocker "$m" service ls -q) 2>/dev/null | sed "s/^${STACK}-vip_//; s/^${STACK}_//; s/@swc-/@/" | sort | xargs
+}
+a_node_without_haproxy() { local n hp; hp=" $(haproxy_nodes) "; for n in $(node_nums); do [[ $hp == *" $n "* ]] || { echo "$n"; return; }; done; }
+update_done() { [[ $(ndocker "$(live_node)" service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$1") == completed ]]; }
 
 monitor() {
-  local t0=$1 end=$(( $(date +%s) + seconds )) m
+  local t0=$1 end=$(( $(date +%s) + seconds )) m a nodes ups leader
   while (( $(date +%s) < end )); do
-    m=$(live_node)
-    local nodes tasks ups="" leader a
+    m=$(live_node) ups="" leader=""
     nodes=$(tdocker "$m" node ls --format '{{.Hostname}}={{.Status}}/{{.Availability}}/{{.ManagerStatus}}' 2>/dev/null | sed 's/swc-//' | sort | xargs)
-    tasks=$(tdocker "$m" service ps -f desired-state=running --format '{{.Name}}@{{.Node}}:{{.CurrentState}}' \
-      web_web web_consul web_haproxy 2>/dev/null | grep -c Running || true)
     for a in $(node_nums); do
       a=$(node_addr "$a")
-      ups+="$(curl -fsS -m 0.5 "http://$a:8404/stats;csv" 2>/dev/null | awk -F, '$1 == "web" && $2 ~ /^web[0-9]+$/ && $18 == "UP"' | wc -l),"
-      [[ -z ${leader:-} ]] && leader=$(curl -fsS -m 0.5 "http://$a:8404/v1/status/leader" 2>/dev/null | tr -d '"')
+      ups+="$(OPERATOR_URL=http://$a:8404 OPERATOR_TIMEOUT=0.5 haproxy_servers_up),"
+      [[ -n $leader ]] || leader=$(operator_curl -m 0.5 "http://$a:8404/v1/status/leader" 2>/dev/null | tr -d '"')
     done
-    echo "MON t=$(( $(ms) - t0 )) vip=$(vip_holder) nodes=[$nodes] running_tasks=$tasks up_per_node=[${ups%,}] leader=${leader:-none}"
-    leader=
+    echo "MON t=$(( $(ms) - t0 )) vip=$(vip_holder) nodes=[$nodes] up_per_node=[${ups%,}] leader=${leader:-none}"
     sleep 1
   done
+}
+
+# The event of the drill, on node N where it needs one; prints EVENT lines.
+act() {
+  local t0=$1 n c cfg
+  case $case in
+    haproxy)
+      n=$(vip_holder); n=${n#n}
+      c=$(ndocker "$n" ps -q --filter "label=com.docker.swarm.service.name=${STACK}_haproxy")
+      echo "EVENT t=$(( $(ms) - t0 )) docker kill haproxy $c on n$n"
+      ndocker "$n" kill "$c" >/dev/null ;;
+    vip-node|plain-node)
+      if [[ $case == vip-node ]]; then n=$(vip_holder); n=${n#n}; else n=${node:-$(a_node_without_haproxy)}; fi
+      echo "EVENT t=$(( $(ms) - t0 )) crash node n$n"
+      "$REPO_ROOT/deploy/cluster-node.sh" kill "$n" 2>&1 | sed 's/^/NODE /'
+      echo "EVENT t=$(( $(ms) - t0 )) crash done"
+      sleep $(( seconds / 2 ))
+      echo "EVENT t=$(( $(ms) - t0 )) restart node n$n"
+      "$REPO_ROOT/deploy/cluster-node.sh" start "$n" 2>&1 | sed 's/^/NODE /'
+      echo "EVENT t=$(( $(ms) - t0 )) node n$n engine answers" ;;
+    drain)
+      n=${node:-$(a_node_without_haproxy)}
+      echo "EVENT t=$(( $(ms) - t0 )) drain n$n"
+      ndocker "$(live_node)" node update --availability drain "$(node_name "$n")" >/dev/null
+      sleep $(( seconds / 2 ))
+      echo "EVENT t=$(( $(ms) - t0 )) activate n$n"
+      ndocker "$(live_node)" node update --availability active "$(node_name "$n")" >/dev/null ;;
+    haproxy-reload)
+      cfg=$(mktemp /tmp/haproxy-drill.XXXXXX.cfg)
+      { cat "$REPO_ROOT/haproxy/haproxy.cfg"; echo "# drill: configuration change $(date -u +%FT%TZ)"; } >"$cfg"
+      echo "EVENT t=$(( $(ms) - t0 )) publish a changed haproxy.cfg (deploy/haproxy-config.sh)"
+      DOCKER_HOST=$(node_sock "$(live_node)") "$REPO_ROOT/deploy/haproxy-config.sh" "$cfg" 2>&1 | sed 's/^/CONFIG /'
+      rm -f "$cfg"
+      echo "EVENT t=$(( $(ms) - t0 )) published" ;;
+    haproxy-update|consul-rolling)
+      local service=${STACK}_haproxy; [[ $case == consul-rolling ]] && service=${STACK}_consul
+      echo "EVENT t=$(( $(ms) - t0 )) docker service update --force $service"
+      ndocker "$(live_node)" service update --force --detach=true "$service" >/dev/null
+      local until=$(( SECONDS + seconds - 15 ))
+      while ((SECONDS < until)) && ! update_done "$service"; do sleep 1; done
+      echo "EVENT t=$(( $(ms) - t0 )) update state: $(ndocker "$(live_node)" service inspect -f '{{.UpdateStatus.State}}' "$service")" ;;
+  esac
 }
 
 {
@@ -61,38 +118,12 @@ monitor() {
   monitor "$t0" &
   mon=$!
   sleep 5
-  holder=$(vip_holder); hp=$(haproxy_nodes)
-  echo "EVENT t=$(( $(ms) - t0 )) before: vip on $holder, haproxy on nodes $hp"
-  case $case in
-    haproxy)
-      n=${holder#n}
-      c=$(ndocker "$n" ps -q --filter label=com.docker.swarm.service.name=web_haproxy)
-      echo "EVENT t=$(( $(ms) - t0 )) docker kill haproxy $c on $holder"
-      ndocker "$n" kill "$c" >/dev/null ;;
-    vip-node|plain-node)
-      if [[ $case == vip-node ]]; then n=${holder#n}; else
-        for n in $(node_nums); do [[ " $hp " == *" $n "* ]] || break; done
-        n=${node:-$n}
-      fi
-      echo "EVENT t=$(( $(ms) - t0 )) crash node n$n"
-      "$here/../../deploy/cluster-node.sh" kill "$n" 2>&1 | sed 's/^/NODE /'
-      echo "EVENT t=$(( $(ms) - t0 )) crash done"
-      sleep $(( seconds / 2 ))
-      echo "EVENT t=$(( $(ms) - t0 )) restart node n$n"
-      "$here/../../deploy/cluster-node.sh" start "$n" 2>&1 | sed 's/^/NODE /'
-      echo "EVENT t=$(( $(ms) - t0 )) node n$n engine answers" ;;
-    drain)
-      for n in $(node_nums); do [[ " $hp " == *" $n "* ]] || break; done
-      n=${node:-$n}
-      echo "EVENT t=$(( $(ms) - t0 )) drain n$n"
-      ndocker "$(live_node)" node update --availability drain "$(node_name "$n")" >/dev/null
-      sleep $(( seconds / 2 ))
-      echo "EVENT t=$(( $(ms) - t0 )) activate n$n"
-      ndocker "$(live_node)" node update --availability active "$(node_name "$n")" >/dev/null ;;
-  esac
+  echo "EVENT t=$(( $(ms) - t0 )) before: vip on $(vip_holder), haproxy on nodes $(haproxy_nodes)"
+  echo "PLACEMENT before: $(placement)"
+  act "$t0"
   wait "$probe" "$mon"
   echo "EVENT t=$(( $(ms) - t0 )) end: vip on $(vip_holder), haproxy on nodes $(haproxy_nodes)"
-  ndocker "$(live_node)" service ps -f desired-state=running --format '{{.Name}} {{.Node}} {{.CurrentState}}' \
-    $(ndocker "$(live_node)" service ls -q) | sed 's/^/TASK /'
-} 2>&1 | tee "$out" | grep -E '^(EVENT|PROBE SUMMARY|MON|NODE)' | grep -v '^MON' || true
+  echo "PLACEMENT end: $(placement)"
+  DOCKER_HOST=$(node_sock "$(live_node)") "$REPO_ROOT/deploy/consul.sh" operator raft list-peers 2>&1 | sed 's/^/RAFT /'
+} 2>&1 | tee "$out" | grep -E '^(EVENT|PROBE SUMMARY|NODE|PLACEMENT)' || true
 echo "raw: $out"
