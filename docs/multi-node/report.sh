@@ -28,8 +28,9 @@ figures() {
     /^MON/ {
       t = $2; sub(/^t=/, "", t)
       up = $0; sub(/.*up_per_node=\[/, "", up); sub(/\].*/, "", up); n = split(up, u, ",")
-      full = 0; for (i = 1; i <= n; i++) { if (u[i] + 0 > most) most = u[i] + 0 }
-      for (i = 1; i <= n; i++) if (u[i] + 0 == most && most > 0) full++
+      # Full capacity: two balancers with as many servers UP as any had before the event.
+      if (ev == "") for (i = 1; i <= n; i++) { if (u[i] + 0 > most) most = u[i] + 0 }
+      full = 0; for (i = 1; i <= n; i++) if (u[i] + 0 == most && most > 0) full++
       leader = $NF; sub(/^leader=/, "", leader)
       if (ev != "" && t >= ev) {
         if (full < 2) { dip = 1; back = "" } else if (dip && back == "") back = t
