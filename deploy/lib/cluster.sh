@@ -41,6 +41,14 @@ node_sock() { echo "unix://$(node_run "$1")/docker.sock"; }
 # ndocker N ARGS...: the docker client against node N's engine.
 ndocker()   { local n=$1; shift; DOCKER_HOST=$(node_sock "$n") docker "$@"; }
 node_answers() { ndocker "$1" info >/dev/null 2>&1; }
+# Whether the swarm has a leader (a manager's `node ls` answers). After a manager's crash and
+# return, the swarm's own raft took up to ~50 s to elect one here (docs/multi-node-notes.md).
+swarm_has_leader() {
+  local n; for n in $(node_nums); do
+    timeout 5 env DOCKER_HOST="$(node_sock "$n")" docker node ls >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
 node_pid() { cat "$(node_run "$1")/docker.pid" 2>/dev/null || true; }
 node_nums() { seq 1 "$CLUSTER_NODES"; }
 

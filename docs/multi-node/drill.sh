@@ -122,6 +122,9 @@ act() {
   echo "PLACEMENT before: $(placement)"
   act "$t0"
   wait "$probe" "$mon"
+  swarm_has_leader || { echo "EVENT t=$(( $(ms) - t0 )) the swarm has no leader: waiting for one"
+    wait_for 300 "the swarm to elect a leader" swarm_has_leader
+    echo "EVENT t=$(( $(ms) - t0 )) the swarm has a leader again"; }
   echo "EVENT t=$(( $(ms) - t0 )) end: vip on $(vip_holder), haproxy on nodes $(haproxy_nodes)"
   echo "PLACEMENT end: $(placement)"
   DOCKER_HOST=$(node_sock "$(live_node)") "$REPO_ROOT/deploy/consul.sh" operator raft list-peers 2>&1 | sed 's/^/RAFT /'

@@ -37,7 +37,7 @@ class NodeLossSystemIT {
 	static final Pattern RAW_FILE = Pattern.compile("^raw: (\\S+)$", Pattern.MULTILINE);
 
 	/** How long the drill's load runs; the node comes back halfway. */
-	static final String DRILL_SECONDS = "90";
+	static final String DRILL_SECONDS = "60";
 
 	@Test
 	void aNodeWithoutABalancerCrashesUnderLoadAndNoRequestFails() {
