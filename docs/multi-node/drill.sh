@@ -51,6 +51,7 @@ placement() {
     $(tdocker "$m" service ls -q) 2>/dev/null | sed "s/^${STACK}-vip_//; s/^${STACK}_//; s/@swc-/@/" | sort | xargs
 }
 a_node_without_haproxy() { local n hp; hp=" $(haproxy_nodes) "; for n in $(node_nums); do [[ $hp == *" $n "* ]] || { echo "$n"; return; }; done; }
+node_runs_web() { [[ -n $(ndocker "$(live_node)" service ps -q -f desired-state=running -f "node=$(node_name "$1")" "${STACK}_web") ]]; }
 update_done() { [[ $(ndocker "$(live_node)" service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "$1") == completed ]]; }
 
 monitor() {
@@ -61,7 +62,8 @@ monitor() {
     for a in $(node_nums); do
       a=$(node_addr "$a")
       ups+="$(OPERATOR_URL=http://$a:8404 OPERATOR_TIMEOUT=0.5 haproxy_servers_up),"
-      [[ -n $leader ]] || leader=$(operator_curl -m 0.5 "http://$a:8404/v1/status/leader" 2>/dev/null | tr -d '"')
+      # 2 s: HAProxy may first try a dead Consul server (connect timeout 0.5 s), then another.
+      [[ -n $leader ]] || leader=$(operator_curl -m 2 "http://$a:8404/v1/status/leader" 2>/dev/null | tr -d '"')
     done
     echo "MON t=$(( $(ms) - t0 )) vip=$(vip_holder) nodes=[$nodes] up_per_node=[${ups%,}] leader=${leader:-none}"
     sleep 1
@@ -109,6 +111,12 @@ act() {
       echo "EVENT t=$(( $(ms) - t0 )) update state: $(ndocker "$(live_node)" service inspect -f '{{.UpdateStatus.State}}' "$service")" ;;
   esac
 }
+
+# A node crash without a web task on it would test little: spread the replicas first.
+if [[ $case == plain-node && -z $node ]] && ! node_runs_web "$(a_node_without_haproxy)"; then
+  log "node n$(a_node_without_haproxy) (no balancer) runs no web task: spreading the web replicas over the nodes first"
+  ndocker "$(live_node)" service update --force --detach=false --quiet "${STACK}_web" >/dev/null
+fi
 
 {
   t0=$(ms)

@@ -2,7 +2,7 @@
 # run-all.sh [--keep]: every multi-node drill, one after the other, as ONE run: builds the cluster
 # (deploy/cluster.sh up), runs the drills of DRILLS below under load, writes their raw output and
 # the run's metadata to docs/multi-node/runs/RUN-ID/, generates docs/multi-node-report.md from it
-# (report.sh), and removes the cluster again unless --keep. About 20 minutes on 2 cores.
+# (report.sh), and removes the cluster again unless --keep. About 25 minutes on 2 cores.
 # Between two drills the cluster must be whole again (cluster.sh up: all tasks settled, both
 # balancers serving every replica, the VIP answering); a drill that leaves it broken stops the run.
 set -euo pipefail
@@ -18,7 +18,7 @@ DRILLS=(
   "vip-node 120"
   "haproxy-reload 40"
   "haproxy-update 100"
-  "consul-rolling 200"
+  "consul-rolling 300"
 )
 
 usage() { echo "usage: $0 [--keep]   (--keep: leave the cluster running afterwards)"; }
