@@ -53,11 +53,16 @@ ensure_bridge() {
 }
 
 ensure_swarm() {
+  local timeout=$1
   if [[ $(ndocker 1 info -f '{{.Swarm.LocalNodeState}}') != active ]]; then
     log "swc-n1: swarm init"
     # Docker's default heartbeat (5 s). 2 s noticed dead nodes sooner, but once also took a
     # healthy node for dead and restarted its tasks (docs/multi-node-notes.md).
     ndocker 1 swarm init --advertise-addr "$(node_addr 1)" >/dev/null
+  else
+    # A manager that has just come back (a crashed node restarted) can cost the swarm its
+    # leader for a while: every swarm command fails until the managers elect one.
+    wait_for "$timeout" "the swarm to have a leader" swarm_has_leader
   fi
   local token n; token=$(ndocker 1 swarm join-token -q manager)
   for n in $(node_nums); do
@@ -131,7 +136,7 @@ up() {
   ensure_images_on_host
   ensure_bridge
   for n in $(node_nums); do "$NODE_SH" start "$n"; done
-  ensure_swarm
+  ensure_swarm "$timeout"
   load_images
   local deploy_start=$SECONDS
   deploy_stacks "$replicas" "$timeout"
