@@ -27,7 +27,7 @@ case=${1:-} seconds=${2:-90} node=${3:-}
 [[ $case == -h || $case == --help ]] && { usage; exit 0; }
 [[ "|$CASES|" == *"|$case|"* ]] || bad_args "unknown drill: '${case}'"
 [[ $seconds =~ ^[0-9]+$ ]] && ((seconds >= 20 && seconds <= 300)) || bad_args "SECONDS must be 20..300, not '$seconds'"
-[[ -z $node || $node =~ ^[1-3]$ ]] || bad_args "NODE must be 1..3, not '$node'"
+[[ -z $node ]] || { [[ $node =~ ^[1-9]$ ]] && ((node <= CLUSTER_NODES)); } || bad_args "NODE must be 1..$CLUSTER_NODES, not '$node'"
 [[ $EUID -eq 0 ]] || die "run as root: the nodes are network namespaces"
 out_dir=${DRILL_OUT:-$here/raw}
 mkdir -p "$out_dir"
@@ -61,7 +61,8 @@ monitor() {
     nodes=$(tdocker "$m" node ls --format '{{.Hostname}}={{.Status}}/{{.Availability}}/{{.ManagerStatus}}' 2>/dev/null | sed 's/swc-//' | sort | xargs)
     for a in $(node_nums); do
       a=$(node_addr "$a")
-      ups+="$(OPERATOR_URL=http://$a:8404 OPERATOR_TIMEOUT=0.5 haproxy_servers_up),"
+      # A node without a balancer (or a dead one) counts 0.
+      ups+="$(OPERATOR_URL=http://$a:8404 OPERATOR_TIMEOUT=0.5 haproxy_servers_up || true),"
       # 2 s: HAProxy may first try a dead Consul server (connect timeout 0.5 s), then another.
       [[ -n $leader ]] || leader=$(operator_curl -m 2 "http://$a:8404/v1/status/leader" 2>/dev/null | tr -d '"')
     done
@@ -70,45 +71,59 @@ monitor() {
   done
 }
 
+# step T0 WHAT COMMAND...: one action of a drill. A failure is recorded as "EVENT ... FAILED:";
+# the drill then exits 1 at its end and report.sh marks it NOT met.
+step() {
+  local t0=$1 what=$2 rc=0; shift 2
+  "$@" || rc=$?
+  ((rc == 0)) || echo "EVENT t=$(( $(ms) - t0 )) FAILED: $what (exit $rc)"
+}
+crash_node() { "$REPO_ROOT/deploy/cluster-node.sh" "$1" "$2" 2>&1 | sed 's/^/NODE /'; }
+publish_config() { DOCKER_HOST=$(node_sock "$(live_node)") "$REPO_ROOT/deploy/haproxy-config.sh" "$1" 2>&1 | sed 's/^/CONFIG /'; }
+
 # The event of the drill, on node N where it needs one; prints EVENT lines.
 act() {
-  local t0=$1 n c cfg
+  local t0=$1 n c cfg state
   case $case in
     haproxy)
       n=$(vip_holder); n=${n#n}
       c=$(ndocker "$n" ps -q --filter "label=com.docker.swarm.service.name=${STACK}_haproxy")
       echo "EVENT t=$(( $(ms) - t0 )) docker kill haproxy $c on n$n"
-      ndocker "$n" kill "$c" >/dev/null ;;
+      step "$t0" "docker kill haproxy" ndocker "$n" kill "$c" >/dev/null ;;
     vip-node|plain-node)
       if [[ $case == vip-node ]]; then n=$(vip_holder); n=${n#n}; else n=${node:-$(a_node_without_haproxy)}; fi
       echo "EVENT t=$(( $(ms) - t0 )) crash node n$n"
-      "$REPO_ROOT/deploy/cluster-node.sh" kill "$n" 2>&1 | sed 's/^/NODE /'
+      step "$t0" "crash of node n$n" crash_node kill "$n"
       echo "EVENT t=$(( $(ms) - t0 )) crash done"
       sleep $(( seconds / 2 ))
       echo "EVENT t=$(( $(ms) - t0 )) restart node n$n"
-      "$REPO_ROOT/deploy/cluster-node.sh" start "$n" 2>&1 | sed 's/^/NODE /'
+      step "$t0" "restart of node n$n" crash_node start "$n"
       echo "EVENT t=$(( $(ms) - t0 )) node n$n engine answers" ;;
     drain)
       n=${node:-$(a_node_without_haproxy)}
       echo "EVENT t=$(( $(ms) - t0 )) drain n$n"
-      ndocker "$(live_node)" node update --availability drain "$(node_name "$n")" >/dev/null
+      step "$t0" "drain n$n" ndocker "$(live_node)" node update --availability drain "$(node_name "$n")" >/dev/null
       sleep $(( seconds / 2 ))
       echo "EVENT t=$(( $(ms) - t0 )) activate n$n"
-      ndocker "$(live_node)" node update --availability active "$(node_name "$n")" >/dev/null ;;
+      step "$t0" "activate n$n" ndocker "$(live_node)" node update --availability active "$(node_name "$n")" >/dev/null ;;
     haproxy-reload)
       cfg=$(mktemp /tmp/haproxy-drill.XXXXXX.cfg)
       { cat "$REPO_ROOT/haproxy/haproxy.cfg"; echo "# drill: configuration change $(date -u +%FT%TZ)"; } >"$cfg"
+      # The check runs as HAProxy's user in its image: the file must be readable by it.
+      chmod 644 "$cfg"
       echo "EVENT t=$(( $(ms) - t0 )) publish a changed haproxy.cfg (deploy/haproxy-config.sh)"
-      DOCKER_HOST=$(node_sock "$(live_node)") "$REPO_ROOT/deploy/haproxy-config.sh" "$cfg" 2>&1 | sed 's/^/CONFIG /'
+      step "$t0" "publishing the configuration" publish_config "$cfg"
       rm -f "$cfg"
       echo "EVENT t=$(( $(ms) - t0 )) published" ;;
     haproxy-update|consul-rolling)
       local service=${STACK}_haproxy; [[ $case == consul-rolling ]] && service=${STACK}_consul
       echo "EVENT t=$(( $(ms) - t0 )) docker service update --force $service"
-      ndocker "$(live_node)" service update --force --detach=true "$service" >/dev/null
+      step "$t0" "docker service update" ndocker "$(live_node)" service update --force --detach=true "$service" >/dev/null
       local until=$(( SECONDS + seconds - 15 ))
       while ((SECONDS < until)) && ! update_done "$service"; do sleep 1; done
-      echo "EVENT t=$(( $(ms) - t0 )) update state: $(ndocker "$(live_node)" service inspect -f '{{.UpdateStatus.State}}' "$service")" ;;
+      state=$(ndocker "$(live_node)" service inspect -f '{{.UpdateStatus.State}}' "$service" || echo unknown)
+      echo "EVENT t=$(( $(ms) - t0 )) update state: $state"
+      [[ $state == completed ]] || echo "EVENT t=$(( $(ms) - t0 )) FAILED: the update did not complete within the drill" ;;
   esac
 }
 
@@ -138,3 +153,4 @@ fi
   DOCKER_HOST=$(node_sock "$(live_node)") "$REPO_ROOT/deploy/consul.sh" operator raft list-peers 2>&1 | sed 's/^/RAFT /'
 } 2>&1 | tee "$out" | grep -E '^(EVENT|PROBE SUMMARY|NODE|PLACEMENT)' || true
 echo "raw: $out"
+! grep -q '^EVENT t=[0-9]* FAILED: ' "$out" || die "a step of the drill failed (EVENT ... FAILED in $out)"

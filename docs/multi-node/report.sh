@@ -23,11 +23,12 @@ figures() {
     /^PROBE SUMMARY/ { for (i = 3; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] } }
     /^# drill/ { drill = $3; sub(/,$/, "", drill) }
     /^PROBE # start/ { match($0, /client timeout [0-9.]+s/); timeout = substr($0, RSTART + 15, RLENGTH - 16) }
-    /^EVENT/ { sub(/^t=/, "", $2); if (ev == "" && $0 !~ / before: /) ev = $2
+    /^EVENT/ && / FAILED: / { failed_steps++ }
+    /^EVENT/ { sub(/^t=/, "", $2); if (ev == "" && $0 !~ / before: /) ev = $2 + 0
                if ($0 ~ / before: /) { before = $0; sub(/.* before: /, "", before) }
                if ($0 ~ / end: /) { after = $0; sub(/.* end: /, "", after) } }
     /^MON/ {
-      t = $2; sub(/^t=/, "", t)
+      t = $2; sub(/^t=/, "", t); t += 0
       up = $0; sub(/.*up_per_node=\[/, "", up); sub(/\].*/, "", up); n = split(up, u, ",")
       # Full capacity: two balancers with as many servers UP as any had before the event.
       if (ev == "") for (i = 1; i <= n; i++) { if (u[i] + 0 > most) most = u[i] + 0 }
@@ -45,7 +46,7 @@ figures() {
     END {
       printf "drill=%s requests=%d failed=%d gap_ms=%d timeout=%s event_ms=%d ", drill, s["requests"], s["failed"], \
         s["max_gap_between_ok_ms"], timeout, ev
-      printf "full_again_s=%s leaderless_max_s=%.1f leader_changes=%d voters=%d ", \
+      printf "failed_steps=%d full_again_s=%s leaderless_max_s=%.1f leader_changes=%d voters=%d ", failed_steps, \
         dip ? (back == "" ? "never" : sprintf("%.1f", (back - ev) / 1000)) : "no-dip", nl_max / 1000, changes, voters
       gsub(/ /, "_", before); gsub(/ /, "_", after); printf "before=%s after=%s\n", before, after
     }' "$1"
@@ -89,6 +90,7 @@ drill_files() {
 verdict() { if eval "$1"; then echo "met"; else echo "**NOT met**"; fi; }
 
 goal_of() {  # the goal of a drill and whether it is met, from its figures
+  ((failed_steps == 0)) || { echo "$failed_steps step(s) of the drill failed (EVENT ... FAILED) | **NOT met**"; return; }
   case $drill in
     haproxy|vip-node) echo "answers again within $((VIP_BACK_MS / 1000)) s (longest gap ${gap_ms} ms); failed no more than in flight ($IN_FLIGHT; $failed failed) | $(verdict "((gap_ms <= VIP_BACK_MS && failed <= IN_FLIGHT))")" ;;
     consul-rolling) echo "0 failed; <= $LEADERLESS_MAX_S s without a leader (${leaderless_max_s} s), at most one election ($leader_changes leader changes), $ALL_VOTERS voters at the end ($voters) | $(verdict "((failed == 0)) && awk -v l=$leaderless_max_s -v m=$LEADERLESS_MAX_S 'BEGIN {exit !(l <= m)}' && ((leader_changes <= 1 && voters == ALL_VOTERS))")" ;;
@@ -98,7 +100,7 @@ goal_of() {  # the goal of a drill and whether it is met, from its figures
 
 main() {
   local run; run=$(jq -r '"run \(.runId), commit \(.gitCommit[0:12])\(if .gitDirty then " (uncommitted changes)" else "" end), \(.startedAt), \(.cores) cores, \(.memoryBytes / 1073741824 | floor) GiB, kernel \(.kernel), Docker \(.dockerServerVersion), load average \(.loadAverage | map(tostring) | join(" "))"' "$dir/run.json")
-  local rel=${dir#"$REPO_ROOT/docs/"} file drill requests failed gap_ms timeout event_ms full_again_s leaderless_max_s leader_changes voters before after
+  local rel=${dir#"$REPO_ROOT/docs/"} file drill requests failed gap_ms timeout event_ms failed_steps full_again_s leaderless_max_s leader_changes voters before after
   {
     echo "# Multi-node drills: one run"
     echo

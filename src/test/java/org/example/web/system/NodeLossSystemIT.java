@@ -34,6 +34,8 @@ class NodeLossSystemIT {
 	static final Pattern SUMMARY = Pattern
 		.compile("^PROBE SUMMARY requests=(\\d+) failed=(\\d+) max_gap_between_ok_ms=(\\d+)", Pattern.MULTILINE);
 
+	static final Pattern CRASH = Pattern.compile("^EVENT t=\\d+ crash node (n\\d)$", Pattern.MULTILINE);
+
 	static final Pattern RAW_FILE = Pattern.compile("^raw: (\\S+)$", Pattern.MULTILINE);
 
 	/** How long the drill's load runs; the node comes back halfway. */
@@ -43,7 +45,8 @@ class NodeLossSystemIT {
 	void aNodeWithoutABalancerCrashesUnderLoadAndNoRequestFails() {
 		try {
 			SwarmStack.script(Duration.ofMinutes(20), "cluster.sh", "up");
-			String drill = Shell.run(Duration.ofMinutes(5),
+			// The drill: up to a minute to spread the replicas, 60 s of load, up to 5 min for a swarm leader.
+			String drill = Shell.run(Duration.ofMinutes(10),
 					Map.of("DRILL_OUT", Project.REPORTS.resolve("multi-node").toString()), "bash", DRILL.toString(),
 					"plain-node", DRILL_SECONDS);
 			Matcher rawFile = RAW_FILE.matcher(drill);
@@ -61,6 +64,11 @@ class NodeLossSystemIT {
 			figures.put("raw", rawFile.group(1));
 			Report.write("node without a balancer crashed (3-node swarm)", figures);
 
+			assertThat(raw.lines()).as("the drill's events").anyMatch((l) -> l.matches("EVENT t=\\d+ crash done"))
+				.anyMatch((l) -> l.matches("EVENT t=\\d+ node n\\d engine answers"))
+				.noneMatch((l) -> l.contains(" FAILED: "));
+			assertThat(raw.lines()).as("the crashed node held a web task before the crash")
+				.anyMatch((l) -> l.startsWith("PLACEMENT before: ") && crashedNodeHeldWeb(raw, l));
 			assertThat(requests).as("requests of the drill's load").isGreaterThan(100);
 			assertThat(failed).as("failed requests while a node crashed and came back").isZero();
 			SwarmStack.script(Duration.ofMinutes(6), "cluster.sh", "up", "--timeout", "300");
@@ -68,6 +76,12 @@ class NodeLossSystemIT {
 		finally {
 			SwarmStack.tryScript(Duration.ofMinutes(5), "cluster.sh", "down");
 		}
+	}
+
+	/** Whether the node of "EVENT t=... crash node nN" appears as "web.K@nN" in that placement line. */
+	private static boolean crashedNodeHeldWeb(String raw, String placement) {
+		Matcher crash = CRASH.matcher(raw);
+		return crash.find() && placement.matches(".* web\\.\\d+@" + crash.group(1) + "( .*|$)");
 	}
 
 	private static String read(Path file) {

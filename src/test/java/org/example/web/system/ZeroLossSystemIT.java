@@ -31,9 +31,9 @@ class ZeroLossSystemIT {
 	static final String V2 = "2.0.0";
 
 	/**
-	 * Slow requests per second in scenario 3, next to the {@value Scenario#RATE}/s load. Not 5: with
-	 * 40 + 5 requests every 200 ms (9, a multiple of the 3 instances), HAProxy's round robin sent
-	 * every slow request to the same instance, and never to the one stopped (measured: 0 of 149).
+	 * Slow requests per second in scenario 3, next to the {@value Scenario#RATE}/s load. Not 5: 40 + 5
+	 * requests a second are 8 + 1 every 200 ms, 9, a multiple of the 3 instances: HAProxy's round
+	 * robin sent every slow request to the same instance, never to the one stopped (0 of 149).
 	 * At 7/s the slow requests walk over every instance.
 	 */
 	static final int SLOW_RATE = 7;
