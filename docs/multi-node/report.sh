@@ -52,6 +52,9 @@ figures() {
     }' "$1"
 }
 
+# figures_of FILE: the drill's figures as shell assignments (for eval).
+figures_of() { figures "$1" | tr ' ' '\n' | sed -n 's/^\([a-z_]*\)=\(.*\)$/\1="\2"/p'; }
+
 # chart FILE PNG: requests answered / failed per second, and web servers UP per balancer.
 chart() {
   local file=$1 png=$2 per_second mon
@@ -112,13 +115,16 @@ main() {
     echo
     echo "| drill | requests | failed | longest gap between answers | time to full capacity | longest without Consul leader | leader changes | voters at end | goal | |"
     echo "|---|---|---|---|---|---|---|---|---|---|"
+    # Each drill's figures are computed once: the table uses them, then its section.
+    local -A figures_by_file
     for file in $(drill_files); do
-      eval "$(figures "$file" | tr ' ' '\n' | sed -n 's/^\([a-z_]*\)=\(.*\)$/\1="\2"/p')"
+      figures_by_file[$file]=$(figures_of "$file")
+      eval "${figures_by_file[$file]}"
       chart "$file" "${file%.txt}.png"
       echo "| [$drill](#$drill) | $requests | $failed | $gap_ms ms | $( [[ $full_again_s =~ ^[0-9] ]] && echo "$full_again_s s" || echo "$full_again_s") | $leaderless_max_s s | $leader_changes | $voters | $(goal_of) |"
     done
     for file in $(drill_files); do
-      eval "$(figures "$file" | tr ' ' '\n' | sed -n 's/^\([a-z_]*\)=\(.*\)$/\1="\2"/p')"
+      eval "${figures_by_file[$file]}"
       echo
       echo "## $drill"
       echo
