@@ -29,10 +29,12 @@ trials=$(jq -R -s '[split("\n")[] | select(length > 0) | split(" ") | map(tonumb
    readyToFirstRequestSeconds: {median: ([$t[][2] / 1000] | median), all: [$t[][2] / 1000]},
    deregisteredToLastRequestSeconds: {median: ([$t[][3] / 1000] | median), all: [$t[][3] / 1000]}}' "$raw/trials.txt")
 
+idle=$(jq -R -s '[split("\n")[] | select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}] | add' "$raw/idle-cores-by-service.txt")
+
 memory=$(awk '{print $2}' "$raw/memory-after-load.txt" | jq -R -s 'split("\n") | map(select(length > 0))')
 
 jq -n --slurpfile run "$raw/run.json" --argjson t "$throughput" --argjson trials "$trials" --argjson memory "$memory" \
-  --argjson idle "$(<"$raw/idle-busy-cores.txt")" --argjson image "$(<"$raw/image-bytes.txt")" \
+  --argjson idle "$(<"$raw/idle-busy-cores.txt")" --argjson idleParts "$idle" --argjson image "$(<"$raw/image-bytes.txt")" \
   --arg userland "$(<"$raw/userland-proxy.txt")" '
   def rps($case; $c): ([$t[] | select(.case == $case and .connections == $c) | .rps] | first);
   def limit($c): 1 / (1 / rps("ceiling"; $c) + 1 / rps("reference"; $c));
@@ -43,7 +45,9 @@ jq -n --slurpfile run "$raw/run.json" --argjson t "$throughput" --argjson trials
       ours_over_serialChainLimit: (rps("ours"; $c) / limit($c)),
       direct_over_reference: (rps("direct"; $c) / rps("reference"; $c)),
       ours_over_static: (rps("ours"; $c) / rps("static"; $c)),
+      ours_over_proxiedReference: (rps("ours"; $c) / rps("proxied-reference"; $c)),
+      proxiedReference_over_serialChainLimit: (rps("proxied-reference"; $c) / limit($c)),
       loopback_over_ours: (rps("ours-loopback"; $c) / rps("ours"; $c))}],
-   idleBusyCores: $idle, userlandProxy: $userland, scaling: $trials,
+   idleBusyCores: $idle, idleCoresByPart: $idleParts, userlandProxy: $userland, scaling: $trials,
    service: {memoryAfterLoad: $memory, imageBytes: $image}}' >"$OUT/benchmarks.json"
 echo "wrote $OUT/benchmarks.json" >&2

@@ -40,15 +40,16 @@ running_haproxy_config() {
   docker exec "$(container_of haproxy)" bash -c 'cat "${HAPROXY_RUN_DIR:-/dev/shm/haproxy}/haproxy.cfg"'
 }
 
-# static: the same configuration, the three instances as fixed servers instead of the DNS template.
-static_config() {
-  local file=$1 lines="" c i=1
-  for c in $(web_containers); do
-    lines+="    server web$i $(docker inspect -f "{{(index .NetworkSettings.Networks \"${STACK}_backend\").IPAddress}}" "$c"):8181"$'\n'
+# static_servers FILE ADDRESS...: the configuration with these fixed servers (port 8181) instead
+# of the DNS template, and the same server settings minus the DNS ones.
+static_servers() {
+  local file=$1 lines="" address i=1
+  shift
+  for address in "$@"; do
+    lines+="    server web$i $address:8181"$'\n'
     i=$((i + 1))
   done
   replace_line "$file" '^    server-template web [0-9]+ ' "${lines%$'\n'}"
-  # The same server settings, minus the DNS ones.
   local line stripped
   line=$(grep -E '^    default-server ' "$file" | head -n 1)
   stripped=$(sed -E 's/ resolvers consul//; s/ resolve-prefer ipv4//; s/ init-addr [^ ]+//' <<<"$line")
@@ -56,7 +57,55 @@ static_config() {
   replace_line "$file" '^    default-server ' "$stripped"
 }
 
+# static: the service's instances as fixed servers.
+static_config() {
+  local file=$1 c addresses=()
+  for c in $(web_containers); do
+    addresses+=("$(docker inspect -f "{{(index .NetworkSettings.Networks \"${STACK}_backend\").IPAddress}}" "$c")")
+  done
+  static_servers "$file" "${addresses[@]}"
+}
+
+# proxied-reference: plain Boot references as fixed servers. They have no management port: the
+# same health checks (interval, rise, fall) go to GET /status on 8181.
+proxied_reference_config() {
+  local file=$1 line
+  shift
+  static_servers "$file" "$@"
+  line=$(grep -E '^    default-server ' "$file" | head -n 1)
+  [[ $line == *" check port 8182 "* ]] || die "haproxy.cfg changed shape: the default-server line does not check port 8182"
+  replace_line "$file" '^    default-server ' "${line/ check port 8182 / check port 8181 }"
+  replace_line "$file" '^    http-check send meth GET uri /actuator/health/readiness$' '    http-check send meth GET uri /status'
+}
+
 # ceiling: the same configuration, the public frontend answering by itself (logging as usual).
 ceiling_config() {
   replace_line "$1" '^    default_backend web$' '    http-request return status 200 content-type text/plain string OK'
+}
+
+# CPU counters of the whole machine (busy and idle jiffies), of every process (pid, name, ticks of
+# its own) and of every container (its swarm service, nanoseconds: what its processes used, the
+# healthchecks swarm runs in it included).
+machine_jiffies() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat; }
+process_ticks() {
+  # The name is in parentheses and may hold spaces: the fields are counted after it.
+  (cd /proc && for p in [0-9]*; do [[ -r $p/stat ]] && awk -v p="$p" '{
+      lp = index($0, "("); rp = match($0, /\) [A-Za-z] /); name = substr($0, lp, rp - lp + 1)
+      gsub(/ /, "_", name); split(substr($0, rp + 2), f, " "); print p, name, f[12] + f[13] }' "$p/stat" 2>/dev/null
+    done) | sort -k1,1 || true
+}
+container_cpu_ns() {
+  local id service file
+  for id in $(docker ps -q --no-trunc); do
+    service=$(docker inspect -f '{{index .Config.Labels "com.docker.swarm.service.name"}}' "$id")
+    for file in "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" "/sys/fs/cgroup/docker/$id/cpu.stat" \
+                "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"; do
+      [[ -r $file ]] || continue
+      case $file in
+        *cpuacct.usage) echo "${service:-other} $(<"$file")" ;;
+        *) echo "${service:-other} $(awk '$1 == "usage_usec" {print $2 * 1000}' "$file")" ;;
+      esac
+      break
+    done
+  done
 }

@@ -8,6 +8,8 @@
 #   direct         one of the service's instances, no balancer
 #   ceiling        HAProxy with the stack's configuration answering by itself (same logging)
 #   static         the same HAProxy with the instances as fixed servers (no DNS)
+#   proxied-reference  the same HAProxy in front of as many plain Boot references (fixed servers):
+#                  what this machine gives a balancer in front of that many JVMs
 #   ours           the stack's HAProxy over Consul SRV, at its docker_gwbridge address
 #   ours-loopback  the same at 127.0.0.1:8080, the address users are given (docker-proxy or DNAT)
 # Then: the idle stack's CPU (60 s of /proc/stat), scale-out/in trials (start-up, convergence),
@@ -24,7 +26,7 @@ positive_int REPS "${REPS:-}"
 positive_int TRIALS "${TRIALS:-}"
 for c in $CONCURRENCIES; do positive_int CONCURRENCIES "$c"; done
 
-CASES=(reference direct ceiling static ours ours-loopback)
+CASES=(reference direct ceiling static proxied-reference ours ours-loopback)
 # The replicas measured: a default deploy's (deploy/docker-stack.yml); the scaling trials add one.
 REPLICAS=$(default_web_replicas)
 # Log lines of the service this reads (contracts: docs/architecture.md).
@@ -32,7 +34,9 @@ READY_LINE="Started WebApplication"
 DEREGISTERED_LINE="Deregistered "
 read -r -a CONCURRENCIES <<<"$CONCURRENCIES"
 WORK=$(mktemp -d)
-BENCH_CONTAINERS=(bench-reference bench-static bench-ceiling)
+# The references: one per replica measured (bench-reference-1 is also the "reference" case).
+REFERENCES=($(for ((i = 1; i <= REPLICAS; i++)); do echo "bench-reference-$i"; done))
+BENCH_CONTAINERS=("${REFERENCES[@]}" bench-static bench-ceiling bench-proxied-reference)
 # Whatever happens: the bench containers go, the web service is back at its replica count.
 trap 'docker rm -f "${BENCH_CONTAINERS[@]}" >/dev/null 2>&1 || true; rm -rf "$WORK"
       docker service scale --detach "${STACK}_web=$REPLICAS" >/dev/null 2>&1 || true' EXIT
@@ -63,21 +67,32 @@ start_haproxy() {
 
 start_cases() {
   docker rm -f "${BENCH_CONTAINERS[@]}" >/dev/null 2>&1 || true
-  docker run -d --name bench-reference --network "${STACK}_backend" plain-boot-reference:latest >/dev/null
+  local ref addresses=()
+  for ref in "${REFERENCES[@]}"; do
+    docker run -d --name "$ref" --network "${STACK}_backend" plain-boot-reference:latest >/dev/null
+    addresses+=("$(docker inspect -f "{{(index .NetworkSettings.Networks \"${STACK}_backend\").IPAddress}}" "$ref")")
+  done
   running_haproxy_config >"$WORK/static.cfg"
   cp "$WORK/static.cfg" "$WORK/ceiling.cfg"
+  cp "$WORK/static.cfg" "$WORK/proxied-reference.cfg"
   static_config "$WORK/static.cfg"
   ceiling_config "$WORK/ceiling.cfg"
+  proxied_reference_config "$WORK/proxied-reference.cfg" "${addresses[@]}"
   start_haproxy bench-static "$WORK/static.cfg"
   start_haproxy bench-ceiling "$WORK/ceiling.cfg"
+  start_haproxy bench-proxied-reference "$WORK/proxied-reference.cfg"
   declare -gA URL
-  URL[reference]=http://$(gwbridge_ip bench-reference):8181/status
+  URL[reference]=http://$(gwbridge_ip "${REFERENCES[0]}"):8181/status
   URL[direct]=http://$(gwbridge_ip "$(web_containers | head -n 1)"):8181/status
   URL[ceiling]=http://$(gwbridge_ip bench-ceiling):8080/status
   URL[static]=http://$(gwbridge_ip bench-static):8080/status
+  URL[proxied-reference]=http://$(gwbridge_ip bench-proxied-reference):8080/status
   URL[ours]=http://$(gwbridge_ip "$(container_of haproxy)"):8080/status
   URL[ours-loopback]=$PUBLIC_URL/status
   local case
+  for ref in "${REFERENCES[@]}"; do
+    wait_for 60 "$ref to answer" curl -fsS -o /dev/null "http://$(gwbridge_ip "$ref"):8181/status"
+  done
   for case in "${CASES[@]}"; do
     wait_for 60 "$case to answer (${URL[$case]})" curl -fsS -o /dev/null "${URL[$case]}"
   done
@@ -86,7 +101,7 @@ start_cases() {
 throughput() {
   local rep c case threads out
   log "warming up every case (JIT)"
-  for case in "${CASES[@]}"; do wrk -t2 -c50 -d"$((DURATION < 5 ? DURATION : 5))s" "${URL[$case]}" >/dev/null; done
+  for case in "${CASES[@]}"; do wrk -t2 -c50 -d"$((DURATION < 10 ? DURATION : 10))s" "${URL[$case]}" >/dev/null; done
   : >"$WORK/throughput.txt"
   for ((rep = 1; rep <= REPS; rep++)); do
     for c in "${CONCURRENCIES[@]}"; do
@@ -104,24 +119,29 @@ throughput() {
 
 # --- the stack at rest, and how it follows scaling ---------------------------------------------
 
-# Busy cores of the whole machine over SECONDS, from /proc/stat (all but idle and iowait).
-busy_cores() {
-  local seconds=$1 a b
-  a=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
-  sleep "$seconds"
-  b=$(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN {split(a, x); split(b, y); busy = y[1] - x[1]; all = busy + y[2] - x[2]
-    printf "%.4f\n", busy / all * 2}'   # two cores' worth of jiffies
-}
-
+# The stack with no traffic: busy cores of the whole machine over 60 s, and where they went: per
+# swarm service (its containers), the Docker engine (dockerd, containerd, the shims) and the rest of
+# the machine (per process).
 idle() {
-  local seconds=$((DURATION < 10 ? 10 : 60))
+  local seconds=$((DURATION < 10 ? 10 : 60)) raw=$OUT/benchmarks-raw
   log "idle: the stack with no traffic, ${seconds} s of /proc/stat (after 20 s of rest)"
   sleep 20
-  busy_cores "$seconds" >"$OUT/benchmarks-raw/idle-busy-cores.txt"
-  (cd /proc && for p in [0-9]*; do [[ -r $p/stat ]] && awk '{print $2, $14 + $15}' "$p/stat" 2>/dev/null; done) \
-    | sort -k2 -nr | head -n 25 >"$OUT/benchmarks-raw/idle-cpu-ticks-by-process.txt" || true
-  log "idle: $(<"$OUT/benchmarks-raw/idle-busy-cores.txt") busy cores"
+  local jiffies0 jiffies1 ticks0 ticks1 cpu0 cpu1
+  jiffies0=$(machine_jiffies) ticks0=$(process_ticks) cpu0=$(container_cpu_ns)
+  sleep "$seconds"
+  jiffies1=$(machine_jiffies) ticks1=$(process_ticks) cpu1=$(container_cpu_ns)
+  awk -v a="$jiffies0" -v b="$jiffies1" 'BEGIN {split(a, x); split(b, y); busy = y[1] - x[1]; all = busy + y[2] - x[2]
+    printf "%.4f\n", busy / all * 2}' >"$raw/idle-busy-cores.txt"   # two cores' worth of jiffies
+  # Per process: ticks (1/100 s) used during the sample, the busiest first.
+  join <(echo "$ticks0") <(echo "$ticks1") | awk '$5 - $3 > 0 {print $5 - $3, $1, $2}' | sort -nr \
+    >"$raw/idle-cpu-ticks-by-process.txt"
+  # Per swarm service: cores over the sample (containers that ran throughout).
+  join <(echo "$cpu0" | awk '{s[$1] += $2} END {for (k in s) print k, s[k]}' | sort) \
+       <(echo "$cpu1" | awk '{s[$1] += $2} END {for (k in s) print k, s[k]}' | sort) \
+    | awk -v t="$seconds" '{printf "%s %.4f\n", $1, ($3 - $2) / 1e9 / t}' | sort -k2 -nr >"$raw/idle-cores-by-service.txt"
+  awk -v t="$seconds" '$3 ~ /^\((dockerd|containerd|containerd-shim)\)$/ {s += $1} END {printf "docker-engine %.4f\n", s / 100 / t}' \
+    "$raw/idle-cpu-ticks-by-process.txt" >>"$raw/idle-cores-by-service.txt"
+  log "idle: $(<"$raw/idle-busy-cores.txt") busy cores; by part: $(tr '\n' ' ' <"$raw/idle-cores-by-service.txt")"
 }
 
 newest_web() { docker ps --filter "label=com.docker.swarm.service.name=${STACK}_web" --format '{{.CreatedAt}}\t{{.ID}}' | sort | tail -n 1 | cut -f2; }

@@ -27,7 +27,7 @@ q() { jq -r "$1" "$json"; }
 
 chart() {
   q '.throughput | group_by(.connections)[] | [.[0].connections, (map({(.case): .rps}) | add
-      | .reference, .direct, .ceiling, .static, .ours, ."ours-loopback")] | @tsv' >"$OUT/chart.tsv"
+      | .reference, .direct, .ceiling, .static, ."proxied-reference", .ours, ."ours-loopback")] | @tsv' >"$OUT/chart.tsv"
   gnuplot <<GNUPLOT
 set terminal pngcairo size 1000,440 font "DejaVu Sans,10"
 set output "$OUT/benchmarks.png"
@@ -40,17 +40,20 @@ set xlabel "connections"
 set key outside right top vertical
 set grid ytics
 plot "$OUT/chart.tsv" using 2:xtic(1) title "plain Boot reference", "" using 3 title "one instance (direct)", \
-  "" using 4 title "HAProxy ceiling", "" using 5 title "HAProxy static", "" using 6 title "ours (gwbridge)", \
-  "" using 7 title "ours (127.0.0.1)"
+  "" using 4 title "HAProxy ceiling", "" using 5 title "HAProxy static", "" using 6 title "HAProxy + references", \
+  "" using 7 title "ours (gwbridge)", "" using 8 title "ours (127.0.0.1)"
 GNUPLOT
   rm -f "$OUT/chart.tsv"
 }
 
 markdown() {
-  local c50_limit c50_direct idle startup conv mem_max image
+  local c50_limit c50_direct c50_proxied c50_ours_proxied idle idle_rest startup conv mem_max image
   c50_limit=$(q '.ratios[] | select(.connections == 50) | .ours_over_serialChainLimit')
   c50_direct=$(q '.ratios[] | select(.connections == 50) | .direct_over_reference')
+  c50_proxied=$(q '.ratios[] | select(.connections == 50) | .proxiedReference_over_serialChainLimit')
+  c50_ours_proxied=$(q '.ratios[] | select(.connections == 50) | .ours_over_proxiedReference')
   idle=$(q .idleBusyCores)
+  idle_rest=$(q '.idleBusyCores - ([.idleCoresByPart[]] | add) | . * 10000 | round / 10000')
   startup=$(q .scaling.startupToReadySeconds.median)
   conv=$(q .scaling.readyToFirstRequestSeconds.median)
   mem_max=$(q '[.service.memoryAfterLoad[] | capture("(?<n>[0-9.]+)(?<u>[KMG]i?B)") | (.n | tonumber) * (if .u == "GiB" then 1024 elif .u == "KiB" then 1/1024 else 1 end)] | max')
@@ -69,6 +72,8 @@ wrk, HAProxy, the instances and Consul share the same cores: compare ratios with
 | goal | this run | |
 |---|---|---|
 | ours / serial-chain limit at 50 connections >= $GOAL_OURS_OVER_LIMIT | $(printf '%.3f' "$c50_limit") | $(verdict "$c50_limit" "$GOAL_OURS_OVER_LIMIT" ">=") |
+| *for comparison, not a goal:* plain references behind the same HAProxy / serial-chain limit at 50 connections | $(printf '%.3f' "$c50_proxied") | |
+| *for comparison, not a goal:* ours / plain references behind the same HAProxy at 50 connections | $(printf '%.3f' "$c50_ours_proxied") | |
 | one instance / plain Boot reference at 50 connections >= $GOAL_DIRECT_OVER_REFERENCE | $(printf '%.3f' "$c50_direct") | $(verdict "$c50_direct" "$GOAL_DIRECT_OVER_REFERENCE" ">=") |
 | idle stack (3 replicas), busy cores over 60 s <= $GOAL_IDLE_CORES | $idle | $(verdict "$idle" "$GOAL_IDLE_CORES" "<=") |
 | JVM start -> ready, median of $(q .scaling.trials) (in the stack) <= $GOAL_STARTUP_SECONDS s | $startup s | $(verdict "$startup" "$GOAL_STARTUP_SECONDS" "<=") |
@@ -78,7 +83,9 @@ wrk, HAProxy, the instances and Consul share the same cores: compare ratios with
 
 The serial-chain limit is 1 / (1/ceiling + 1/reference): the most a balancer in front of one
 plain Boot instance could do if each request cost the sum of what HAProxy answering by itself
-(same configuration and request log) and the reference cost alone.
+(same configuration and request log) and the reference cost alone. The comparison rows put
+the same number of plain Boot references as the stack has instances behind the same HAProxy:
+what this machine gives any balancer in front of that many JVMs on the same cores.
 
 ![req/s](benchmarks.png)
 
@@ -88,14 +95,15 @@ plain Boot instance could do if each request cost the sum of what HAProxy answer
 |---|---|---|---|---|---|
 $(q '.throughput | sort_by(.connections, .case)[] | "| \(.case) | \(.connections) | \(.rps | floor) | \(.p50Ms) | \(.p99Ms) | \(.errors) |"')
 
-| connections | serial-chain limit | ours / limit | direct / reference | ours / static (discovery) | 127.0.0.1 / gwbridge |
-|---|---|---|---|---|---|
-$(q '.ratios[] | "| \(.connections) | \(.serialChainLimit | floor) | \(.ours_over_serialChainLimit * 1000 | floor / 1000) | \(.direct_over_reference * 1000 | floor / 1000) | \(.ours_over_static * 1000 | floor / 1000) | \(.loopback_over_ours * 1000 | floor / 1000) |"')
+| connections | serial-chain limit | ours / limit | references behind HAProxy / limit | ours / references behind HAProxy | direct / reference | ours / static (discovery) | 127.0.0.1 / gwbridge |
+|---|---|---|---|---|---|---|---|
+$(q 'def r: . * 1000 | floor / 1000; .ratios[] | "| \(.connections) | \(.serialChainLimit | floor) | \(.ours_over_serialChainLimit | r) | \(.proxiedReference_over_serialChainLimit | r) | \(.ours_over_proxiedReference | r) | \(.direct_over_reference | r) | \(.ours_over_static | r) | \(.loopback_over_ours | r) |"')
 
 The cases: **reference** the plain Boot app (bench/plain-boot: same base image and JVM flags, one
 controller, nothing else); **direct** one instance of the service; **ceiling** HAProxy with the
 stack's configuration answering by itself; **static** the same HAProxy with the three instances as
-fixed servers; **ours** the stack's HAProxy over Consul SRV at its docker_gwbridge address;
+fixed servers; **proxied-reference** the same HAProxy in front of as many plain Boot references
+(fixed servers, health-checked on /status); **ours** the stack's HAProxy over Consul SRV at its docker_gwbridge address;
 **ours-loopback** the same at 127.0.0.1:8080, the address users are given. Between them sits
 Docker's userland proxy (docker-proxy), which is **$(q .userlandProxy)** on this engine: with it on,
 every connection to a published port from the host itself is copied through that process; from
@@ -113,7 +121,11 @@ other hosts (and with \`"userland-proxy": false\` in daemon.json) the kernel for
 
 - memory of the web containers after the load (JVM + Consul agent, \`docker stats\`): $(q '.service.memoryAfterLoad | join(", ")')
 - image: $image MB (web:latest)
-- idle: $idle busy cores of the whole machine with the stack at rest (3 replicas), top processes in benchmarks-raw/idle-cpu-ticks-by-process.txt
+- idle: $idle busy cores of the whole machine with the stack at rest (3 replicas), in the same
+  sample: $(q '.idleCoresByPart | to_entries | map("\(.key) \(.value)") | join(", ")') (a service's
+  containers with the healthchecks swarm runs in them; the engine: dockerd, containerd and the
+  shims), and $idle_rest for everything else on the machine (its own agents and kernel threads:
+  benchmarks-raw/idle-cpu-ticks-by-process.txt)
 
 What was tuned, and what each change did: [benchmarks-tuning.md](benchmarks-tuning.md).
 MD

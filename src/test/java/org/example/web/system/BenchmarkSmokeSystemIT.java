@@ -26,7 +26,8 @@ class BenchmarkSmokeSystemIT {
 		JsonNode result = Json.read(out.resolve("benchmarks.json"));
 
 		assertThat(result.get("throughput").valueStream().map((t) -> t.get("case").asString()).distinct())
-			.containsExactlyInAnyOrder("reference", "direct", "ceiling", "static", "ours", "ours-loopback");
+			.containsExactlyInAnyOrder("reference", "direct", "ceiling", "static", "proxied-reference", "ours",
+				"ours-loopback");
 		assertThat(result.get("throughput").valueStream()).allSatisfy((t) -> {
 			assertThat(t.get("rps").asDouble()).isPositive();
 			assertThat(t.get("errors").asInt()).isZero();
@@ -35,11 +36,15 @@ class BenchmarkSmokeSystemIT {
 			assertThat(r.get("ours_over_static").asDouble()).isPositive();
 			assertThat(r.get("ours_over_serialChainLimit").asDouble()).isPositive();
 			assertThat(r.get("direct_over_reference").asDouble()).isPositive();
+			assertThat(r.get("ours_over_proxiedReference").asDouble()).isPositive();
 		});
 		assertThat(result.get("scaling").get("trials").asInt()).isEqualTo(1);
 		assertThat(result.get("scaling").get("startupToReadySeconds").get("median").asDouble()).isPositive();
 		assertThat(result.get("scaling").get("readyToFirstRequestSeconds").get("median").asDouble()).isPositive();
 		assertThat(result.get("idleBusyCores").asDouble()).isPositive();
+		// Where the idle CPU went: the web replicas and the Docker engine are measured.
+		assertThat(result.get("idleCoresByPart").get(SwarmStack.NAME + "_web").asDouble()).isPositive();
+		assertThat(result.get("idleCoresByPart").get("docker-engine").asDouble()).isPositive();
 		assertThat(result.get("run").get("runId").asString()).startsWith("bench-");
 		assertThat(out.resolve("benchmarks.md")).content().contains("| ours |");
 		assertThat(out.resolve("benchmarks.png")).isNotEmptyFile();
