@@ -79,6 +79,10 @@ deploy_stack() {
       bash -c "! docker network inspect '${name}_backend' >/dev/null 2>&1"
   fi
   STACK_FILE=$file export_file_versions
+  # The service image's ID: the stack file labels the web containers with it, so a rebuilt image
+  # under the same tag (web:latest) rolls out on redeploy (--resolve-image never compares tags only).
+  WEB_IMAGE_ID=$(docker image inspect -f '{{.Id}}' "${WEB_IMAGE:-web:latest}" 2>/dev/null || true)
+  export WEB_IMAGE_ID
   docker stack deploy --detach=true --resolve-image never --prune -c "$file" "$name" >/dev/null \
     || die "docker stack deploy of $file failed"
 }
