@@ -69,7 +69,9 @@ start_cases() {
   docker rm -f "${BENCH_CONTAINERS[@]}" >/dev/null 2>&1 || true
   local ref addresses=()
   for ref in "${REFERENCES[@]}"; do
-    docker run -d --name "$ref" --network "${STACK}_backend" plain-boot-reference:latest >/dev/null
+    # The one connection setting the service changes (application.yaml): no reconnect every 100 requests.
+    docker run -d --name "$ref" --network "${STACK}_backend" -e SERVER_TOMCAT_MAX_KEEP_ALIVE_REQUESTS=-1 \
+      plain-boot-reference:latest >/dev/null
     addresses+=("$(docker inspect -f "{{(index .NetworkSettings.Networks \"${STACK}_backend\").IPAddress}}" "$ref")")
   done
   running_haproxy_config >"$WORK/static.cfg"
@@ -121,24 +123,28 @@ throughput() {
 
 # The stack with no traffic: busy cores of the whole machine over 60 s, and where they went: per
 # swarm service (its containers), the Docker engine (dockerd, containerd, the shims) and the rest of
-# the machine (per process).
+# the machine (per process). The counters are read inside the sample (the start ones before the
+# machine's, the end ones after), so their own small cost counts against the stack, not for it.
 idle() {
   local seconds=$((DURATION < 10 ? 10 : 60)) raw=$OUT/benchmarks-raw
   log "idle: the stack with no traffic, ${seconds} s of /proc/stat (after 20 s of rest)"
   sleep 20
-  local jiffies0 jiffies1 ticks0 ticks1 cpu0 cpu1
-  jiffies0=$(machine_jiffies) ticks0=$(process_ticks) cpu0=$(container_cpu_ns)
+  local services ids jiffies0 jiffies1 ticks0 ticks1 cpu0 cpu1
+  services=$(docker ps --no-trunc --format '{{.ID}} {{.Label "com.docker.swarm.service.name"}}' | sort -k1,1)
+  read -r -a ids <<<"$(cut -d' ' -f1 <<<"$services" | tr '\n' ' ')"
+  jiffies0=$(machine_jiffies) ticks0=$(process_ticks) cpu0=$(container_cpu_ns "${ids[@]}")
   sleep "$seconds"
-  jiffies1=$(machine_jiffies) ticks1=$(process_ticks) cpu1=$(container_cpu_ns)
+  cpu1=$(container_cpu_ns "${ids[@]}") ticks1=$(process_ticks) jiffies1=$(machine_jiffies)
   awk -v a="$jiffies0" -v b="$jiffies1" 'BEGIN {split(a, x); split(b, y); busy = y[1] - x[1]; all = busy + y[2] - x[2]
     printf "%.4f\n", busy / all * 2}' >"$raw/idle-busy-cores.txt"   # two cores' worth of jiffies
   # Per process: ticks (1/100 s) used during the sample, the busiest first.
   join <(echo "$ticks0") <(echo "$ticks1") | awk '$5 - $3 > 0 {print $5 - $3, $1, $2}' | sort -nr \
     >"$raw/idle-cpu-ticks-by-process.txt"
-  # Per swarm service: cores over the sample (containers that ran throughout).
-  join <(echo "$cpu0" | awk '{s[$1] += $2} END {for (k in s) print k, s[k]}' | sort) \
-       <(echo "$cpu1" | awk '{s[$1] += $2} END {for (k in s) print k, s[k]}' | sort) \
-    | awk -v t="$seconds" '{printf "%s %.4f\n", $1, ($3 - $2) / 1e9 / t}' | sort -k2 -nr >"$raw/idle-cores-by-service.txt"
+  # Per swarm service: cores over the sample, from the containers that ran throughout (same id at
+  # both ends), summed per service.
+  join <(echo "$cpu0") <(echo "$cpu1") | join - <(echo "$services") \
+    | awk -v t="$seconds" '{s[$4 == "" ? "other" : $4] += $3 - $2} END {for (k in s) printf "%s %.4f\n", k, s[k] / 1e9 / t}' \
+    | sort -k2 -nr >"$raw/idle-cores-by-service.txt"
   awk -v t="$seconds" '$3 ~ /^\((dockerd|containerd|containerd-shim)\)$/ {s += $1} END {printf "docker-engine %.4f\n", s / 100 / t}' \
     "$raw/idle-cpu-ticks-by-process.txt" >>"$raw/idle-cores-by-service.txt"
   log "idle: $(<"$raw/idle-busy-cores.txt") busy cores; by part: $(tr '\n' ' ' <"$raw/idle-cores-by-service.txt")"

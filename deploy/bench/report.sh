@@ -100,7 +100,7 @@ $(q '.throughput | sort_by(.connections, .case)[] | "| \(.case) | \(.connections
 $(q 'def r: . * 1000 | floor / 1000; .ratios[] | "| \(.connections) | \(.serialChainLimit | floor) | \(.ours_over_serialChainLimit | r) | \(.proxiedReference_over_serialChainLimit | r) | \(.ours_over_proxiedReference | r) | \(.direct_over_reference | r) | \(.ours_over_static | r) | \(.loopback_over_ours | r) |"')
 
 The cases: **reference** the plain Boot app (bench/plain-boot: same base image and JVM flags, one
-controller, nothing else); **direct** one instance of the service; **ceiling** HAProxy with the
+controller, nothing else; like the service, it keeps a connection open for any number of requests); **direct** one instance of the service; **ceiling** HAProxy with the
 stack's configuration answering by itself; **static** the same HAProxy with the three instances as
 fixed servers; **proxied-reference** the same HAProxy in front of as many plain Boot references
 (fixed servers, health-checked on /status); **ours** the stack's HAProxy over Consul SRV at its docker_gwbridge address;

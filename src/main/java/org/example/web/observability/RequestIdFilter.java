@@ -1,9 +1,5 @@
 package org.example.web.observability;
 
-import java.io.IOException;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -14,7 +10,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Ties a request to HAProxy's log line for it. The request id HAProxy generated
@@ -29,7 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 // Also for @WebMvcTest slices, which include filters but no @ConfigurationPropertiesScan.
 @EnableConfigurationProperties(RequestLogProperties.class)
-class RequestIdFilter extends OncePerRequestFilter {
+class RequestIdFilter extends CompletedRequestFilter {
 
 	static final String REQUEST_ID_HEADER = "X-Request-ID";
 
@@ -46,25 +41,21 @@ class RequestIdFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
+	void begin(HttpServletRequest request, HttpServletResponse response) {
 		String id = request.getHeader(REQUEST_ID_HEADER);
-		long start = System.nanoTime();
 		if (id != null) {
 			MDC.put(MDC_KEY, id);
 			response.setHeader(REQUEST_ID_HEADER, id);
 		}
 		response.setHeader(SERVED_BY_HEADER, this.properties.instanceName());
-		Throwable failure = null;
+	}
+
+	@Override
+	void completed(HttpServletRequest request, HttpServletResponse response, Throwable failure, long nanos) {
 		try {
-			chain.doFilter(request, response);
-		}
-		catch (IOException | ServletException | RuntimeException ex) {
-			failure = ex;
-			throw ex;
+			logIfFailedOrSlow(request, response, failure, nanos);
 		}
 		finally {
-			logIfFailedOrSlow(request, response, failure, System.nanoTime() - start);
 			MDC.remove(MDC_KEY);
 		}
 	}

@@ -1,13 +1,11 @@
 package org.example.web.observability;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.servlet.FilterChain;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,21 +16,21 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Times every request of the public port into Micrometer's {@code http.server.requests} timer,
  * with the tags Spring's own observation gives it ({@code method}, {@code uri} as the route's
- * pattern, {@code status}, {@code outcome}, {@code exception}): what the dashboard and
- * Prometheus read. Spring's observation of server requests is switched off
- * ({@code management.observations.enable.http.server.requests}, application.yaml): it cost a
- * quarter of an instance's throughput on {@code GET /status} (docs/benchmarks-tuning.md). This
- * filter looks each timer up once per distinct set of tags and then only records into it.
+ * pattern, {@code status}, {@code outcome}, {@code exception}; not its {@code error} tag, nor its
+ * {@code http.server.requests.active} timer): what the dashboard reads. Spring's observation of
+ * server requests is switched off ({@code management.observations.enable.http.server.requests},
+ * application.yaml): it cost about a quarter of an instance's throughput on {@code GET /status}
+ * (docs/benchmarks-tuning.md). This filter looks each timer up once per distinct set of tags and
+ * then only records into it. Requests to the management port (actuator) are not timed.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-class RequestMetricsFilter extends OncePerRequestFilter {
+class RequestMetricsFilter extends CompletedRequestFilter {
 
 	static final String METRIC = "http.server.requests";
 
@@ -46,23 +44,7 @@ class RequestMetricsFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
-		long start = System.nanoTime();
-		Throwable failure = null;
-		try {
-			chain.doFilter(request, response);
-		}
-		catch (IOException | ServletException | RuntimeException ex) {
-			failure = ex;
-			throw ex;
-		}
-		finally {
-			record(request, response, failure, System.nanoTime() - start);
-		}
-	}
-
-	private void record(HttpServletRequest request, HttpServletResponse response, Throwable failure, long nanos) {
+	void completed(HttpServletRequest request, HttpServletResponse response, Throwable failure, long nanos) {
 		if (this.registry == null) {
 			return;
 		}
@@ -74,9 +56,17 @@ class RequestMetricsFilter extends OncePerRequestFilter {
 			failure = handled;
 		}
 		int status = (failure != null && response.getStatus() < 400) ? 500 : response.getStatus();
-		Tags tags = new Tags(method(request), uri(request, status), status,
-				(failure != null) ? failure.getClass().getSimpleName() : "none");
+		Tags tags = new Tags(method(request), uri(request, status), status, exception(failure));
 		this.timers.computeIfAbsent(tags, (key) -> key.timer(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** The exception's simple name, its full name for an anonymous class, or "none". */
+	private static String exception(Throwable failure) {
+		if (failure == null) {
+			return "none";
+		}
+		String name = failure.getClass().getSimpleName();
+		return name.isEmpty() ? failure.getClass().getName() : name;
 	}
 
 	/** Only the methods HTTP defines: a made-up method must not make a time series of its own. */
@@ -92,7 +82,7 @@ class RequestMetricsFilter extends OncePerRequestFilter {
 	/** The route's pattern, never the raw path (one series per route, whatever the client sends). */
 	private static String uri(HttpServletRequest request, int status) {
 		if (request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE) instanceof String pattern) {
-			return pattern;
+			return pattern.isEmpty() ? "root" : pattern;
 		}
 		if (status == 404) {
 			return "NOT_FOUND";
