@@ -207,9 +207,12 @@ service_figures() {
 
 main() {
   stack_deployed || die "the stack is not deployed: run deploy/up.sh first"
+  # Which run (and whether the tree is clean) before the previous run's raw files are removed.
+  local info
+  info=$("$REPO_ROOT/deploy/bench/run-info.sh")
   mkdir -p "$OUT/benchmarks-raw"
   rm -f "$OUT"/benchmarks-raw/*
-  "$REPO_ROOT/deploy/bench/run-info.sh" >"$OUT/benchmarks-raw/run.json"
+  echo "$info" >"$OUT/benchmarks-raw/run.json"
   docker service scale --detach "${STACK}_web=$REPLICAS" >/dev/null
   wait_for 180 "$REPLICAS web servers UP in HAProxy" bash -c "[[ \$('$REPO_ROOT/deploy/status.sh' --servers-up) -eq $REPLICAS ]]"
   build_reference
