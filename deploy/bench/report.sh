@@ -124,8 +124,10 @@ other hosts (and with \`"userland-proxy": false\` in daemon.json) the kernel for
 - idle: $idle busy cores of the whole machine with the stack at rest (3 replicas), in the same
   sample: $(q '.idleCoresByPart | to_entries | map("\(.key) \(.value)") | join(", ")') (a service's
   containers with the healthchecks swarm runs in them; the engine: dockerd, containerd and the
-  shims), and $idle_rest for everything else on the machine (its own agents and kernel threads:
-  benchmarks-raw/idle-cpu-ticks-by-process.txt)
+  shims), and the remainder, $idle_rest, for everything else on the machine (its own agents and
+  kernel threads). The parts come from the containers' cgroups and the processes' own counters,
+  the total from /proc/stat: they do not add up exactly, so the remainder is approximate. Every
+  process's ticks in the sample: benchmarks-raw/idle-cpu-ticks-by-process.txt
 
 What was tuned, and what each change did: [benchmarks-tuning.md](benchmarks-tuning.md).
 MD
