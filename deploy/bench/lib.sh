@@ -13,6 +13,9 @@ gwbridge_gateway() { docker network inspect docker_gwbridge -f '{{(index .IPAM.C
 
 web_containers() { docker ps -q --filter "label=com.docker.swarm.service.name=${STACK}_web"; }
 
+# The address of a container on the stack's network (what HAProxy connects to).
+backend_ip() { docker inspect -f "{{(index .NetworkSettings.Networks \"${STACK}_backend\").IPAddress}}" "$1"; }
+
 # wrk output -> "req_per_s p50_ms p99_ms errors". A run with socket errors or non-2xx answers
 # reports them; the report shows every case's errors.
 parse_wrk() {
@@ -61,7 +64,7 @@ static_servers() {
 static_config() {
   local file=$1 c addresses=()
   for c in $(web_containers); do
-    addresses+=("$(docker inspect -f "{{(index .NetworkSettings.Networks \"${STACK}_backend\").IPAddress}}" "$c")")
+    addresses+=("$(backend_ip "$c")")
   done
   static_servers "$file" "${addresses[@]}"
 }

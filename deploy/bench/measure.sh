@@ -72,7 +72,7 @@ start_cases() {
     # The one connection setting the service changes (application.yaml): no reconnect every 100 requests.
     docker run -d --name "$ref" --network "${STACK}_backend" -e SERVER_TOMCAT_MAX_KEEP_ALIVE_REQUESTS=-1 \
       plain-boot-reference:latest >/dev/null
-    addresses+=("$(docker inspect -f "{{(index .NetworkSettings.Networks \"${STACK}_backend\").IPAddress}}" "$ref")")
+    addresses+=("$(backend_ip "$ref")")
   done
   running_haproxy_config >"$WORK/static.cfg"
   cp "$WORK/static.cfg" "$WORK/ceiling.cfg"
