@@ -89,11 +89,13 @@ class ObservabilitySystemIT {
 				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--user-data-dir=" + Files.createTempDirectory("chromium"), "--virtual-time-budget=15000");
 		// A replacement is served by HAProxy before Prometheus' first scrape of it (15 s): wait for
-		// every live instance to be an up target, and for the error budget (recorded once a minute).
+		// every live instance to be an up target, and for the error budget (recorded once a minute)
+		// to be a number: on a Prometheus with no data yet, its first evaluation can be NaN (no
+		// answer counted yet), which the dashboard shows as "no traffic yet" (its query: > -Inf).
 		int live = stack.webContainers().size();
-		await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(() ->
+		await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().until(() ->
 				PrometheusApi.webTargetsUp().size() == live
-						&& PrometheusApi.resultSize("web:error_budget_remaining:30d") == 1);
+						&& PrometheusApi.resultSize("web:error_budget_remaining:30d > -Inf") == 1);
 		List<String> instances;
 		String dom;
 		// The operator port needs the operators' password: Chromium gets it through a local forwarder.
