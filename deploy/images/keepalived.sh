@@ -10,8 +10,9 @@ KEEPALIVED_INPUTS=(deploy/images/keepalived.sh keepalived/keepalived-run)
 build_keepalived() {
   local dir; scratch_dir dir
   # curl: the check script asks the local HAProxy; iproute2 (a dependency): the entrypoint finds
-  # the node's own address and interface.
-  new_rootfs "$dir" keepalived curl
+  # the node's own address and interface; nftables: the entrypoint's table that keeps connections
+  # to the VIP from being refused while it moves (keepalived/keepalived-run).
+  new_rootfs "$dir" keepalived curl nftables
   trim_docs "$dir"
   local version; version=$(chroot "$dir" keepalived --version 2>&1 | awk 'NR == 1 {print $2}')
   [[ $version == v"$KEEPALIVED_VERSION".* ]] || die "trixie has keepalived $version, the image tag says $KEEPALIVED_VERSION"
@@ -24,6 +25,7 @@ build_keepalived() {
   local uid; uid=$(chroot "$dir" id -u keepalived)
   install -d -o "$uid" -g "$uid" "$dir/run/keepalived"
   setcap cap_net_admin,cap_net_raw,cap_setgid+ep "$dir/usr/sbin/keepalived"
+  setcap cap_net_admin+ep "$dir/usr/sbin/nft"
   # import_rootfs (lib.sh) without dropping the file capabilities: tar must carry them.
   local changes=() c
   for c in 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' "USER $uid" \
