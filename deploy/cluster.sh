@@ -52,24 +52,26 @@ ensure_bridge() {
   iptables -C "${FORWARD_RULE[@]}" 2>/dev/null || iptables -I "${FORWARD_RULE[@]}"
 }
 
+join_token() { JOIN_TOKEN=$(ndocker 1 swarm join-token -q manager); }
+
 ensure_swarm() {
-  local timeout=$1
-  if [[ $(ndocker 1 info -f '{{.Swarm.LocalNodeState}}') != active ]]; then
+  local timeout=$1 n
+  if [[ $(ndocker 1 info -f '{{.Swarm.LocalNodeState}}') == inactive ]]; then
     log "swc-n1: swarm init"
     # Docker's default heartbeat (5 s). 2 s noticed dead nodes sooner, but once also took a
     # healthy node for dead and restarted its tasks (docs/multi-node-notes.md).
     ndocker 1 swarm init --advertise-addr "$(node_addr 1)" >/dev/null
-  else
-    # A manager that has just come back (a crashed node restarted) can cost the swarm its
-    # leader for a while: every swarm command fails until the managers elect one.
-    wait_for "$timeout" "the swarm to have a leader" swarm_has_leader
   fi
-  local token n; token=$(ndocker 1 swarm join-token -q manager)
   for n in $(node_nums); do
-    [[ $(ndocker "$n" info -f '{{.Swarm.LocalNodeState}}') == active ]] && continue
+    # Only a node that is in no swarm joins; one that is "pending" is a member reconnecting (a
+    # crashed node back) and becomes whole by itself, or the wait below says it did not.
+    [[ $(ndocker "$n" info -f '{{.Swarm.LocalNodeState}}') == inactive ]] || continue
+    # Asked again while the swarm has no leader (a manager that has just come back).
+    [[ -n ${JOIN_TOKEN:-} ]] || wait_for "$timeout" "the swarm's join token (it needs a leader)" join_token
     log "$(node_name "$n"): joins as a manager"
-    ndocker "$n" swarm join --token "$token" --advertise-addr "$(node_addr "$n")" "$(node_addr 1):2377" >/dev/null
+    ndocker "$n" swarm join --token "$JOIN_TOKEN" --advertise-addr "$(node_addr "$n")" "$(node_addr 1):2377" >/dev/null
   done
+  wait_swarm_settled "$timeout"
 }
 
 # Node N gets the images it lacks (or has in another version): docker save | docker load.

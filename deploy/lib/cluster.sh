@@ -49,6 +49,30 @@ swarm_has_leader() {
   done
   return 1
 }
+# Whether every node is Ready and every manager Leader or Reachable, as each node's engine sees it.
+swarm_whole() {
+  local n; for n in $(node_nums); do
+    timeout 5 env DOCKER_HOST="$(node_sock "$n")" docker node ls --format '{{.Status}} {{.ManagerStatus}}' 2>/dev/null |
+      awk -v want="$CLUSTER_NODES" '$1 == "Ready" && ($2 == "Leader" || $2 == "Reachable") {ok++} END {exit ok != want}' \
+      || return 1
+  done
+}
+# A manager that has just come back (a crashed node restarted) can call an election well after
+# its engine answers (docs/multi-node-notes.md, pitfall 7): every swarm command fails until the
+# managers elect a leader again. So the swarm must have been whole for this long in a row, longer
+# than the swarm's raft election timeout (10 s), before anything is deployed.
+SWARM_SETTLE_S=20
+
+wait_swarm_settled() {
+  local timeout=$1 deadline=$((SECONDS + $1)) since=''
+  log "waiting for the swarm to be whole for $SWARM_SETTLE_S s in a row (nodes Ready, managers reachable)"
+  until [[ -n $since ]] && ((SECONDS - since >= SWARM_SETTLE_S)); do
+    (( SECONDS < deadline )) || die "timed out after ${timeout}s waiting for the swarm to be whole and settled (deploy/cluster.sh status)"
+    sleep 1
+    if swarm_whole; then since=${since:-$SECONDS}; else since=''; fi
+  done
+}
+
 node_pid() { cat "$(node_run "$1")/docker.pid" 2>/dev/null || true; }
 node_nums() { seq 1 "$CLUSTER_NODES"; }
 
