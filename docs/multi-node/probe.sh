@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # probe.sh URL SECONDS [RATE]: a bounded, constant, low load (one curl at a time, RATE requests
 # per second at most, default 20) for SECONDS; one line per request: "<ms since start> <HTTP code>
-# <seconds taken>" (code 000: no answer within PROBE_TIMEOUT seconds, default 1), then a summary line: requests, failed, the
-# longest time between two successful answers, and when the failures began and ended.
+# <seconds taken>" (code 000: no answer within PROBE_TIMEOUT seconds, default 1), then a summary
+# line: requests, failed, the longest time between two successful answers, and when the failures
+# began and ended.
+# The summary line ("SUMMARY requests=... failed=... max_gap_between_ok_ms=...", "PROBE "-prefixed
+# in a drill's raw file) is a contract: report.sh and NodeLossSystemIT parse it. Add fields at
+# its end only.
 set -euo pipefail
 (($# >= 2)) || { echo "usage: $0 URL SECONDS [RATE]" >&2; exit 2; }
 url=$1 seconds=$2 rate=${3:-20}
