@@ -40,19 +40,22 @@ node_dir()  { echo "$CLUSTER_DIR/n$1"; }
 node_sock() { echo "unix://$(node_run "$1")/docker.sock"; }
 # ndocker N ARGS...: the docker client against node N's engine.
 ndocker()   { local n=$1; shift; DOCKER_HOST=$(node_sock "$n") docker "$@"; }
+# tndocker SECONDS N ARGS...: the same, given up after SECONDS. A manager call waits while the
+# swarm has no leader; anything that watches a cluster under failure must not.
+tndocker()  { local t=$1 n=$2; shift 2; timeout "$t" env DOCKER_HOST="$(node_sock "$n")" docker "$@"; }
 node_answers() { ndocker "$1" info >/dev/null 2>&1; }
 # Whether the swarm has a leader (a manager's `node ls` answers). After a manager's crash and
 # return, the swarm's own raft took up to ~50 s to elect one here (docs/multi-node-notes.md).
 swarm_has_leader() {
   local n; for n in $(node_nums); do
-    timeout 5 env DOCKER_HOST="$(node_sock "$n")" docker node ls >/dev/null 2>&1 && return 0
+    tndocker 5 "$n" node ls >/dev/null 2>&1 && return 0
   done
   return 1
 }
 # Whether every node is Ready and every manager Leader or Reachable, as each node's engine sees it.
 swarm_whole() {
   local n; for n in $(node_nums); do
-    timeout 5 env DOCKER_HOST="$(node_sock "$n")" docker node ls --format '{{.Status}} {{.ManagerStatus}}' 2>/dev/null |
+    tndocker 5 "$n" node ls --format '{{.Status}} {{.ManagerStatus}}' 2>/dev/null |
       awk -v want="$CLUSTER_NODES" '$1 == "Ready" && ($2 == "Leader" || $2 == "Reachable") {ok++} END {exit ok != want}' \
       || return 1
   done

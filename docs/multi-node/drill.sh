@@ -41,14 +41,12 @@ vip_holder() {
   done; echo none
 }
 live_node() { local n; for n in $(node_nums); do node_answers "$n" && { echo "$n"; return; }; done; }
-# A swarm without a leader makes `docker node ls` wait: the monitor must not.
-tdocker() { timeout 2 env DOCKER_HOST="$(node_sock "$1")" docker "${@:2}"; }
 haproxy_nodes() { ndocker "$(live_node)" service ps -f desired-state=running --format '{{.Node}}' "${STACK}_haproxy" | sed 's/swc-n//' | sort | xargs; }
 # Where each running task is: "web.1@n2 consul.3@n1 ...".
 placement() {
   local m; m=$(live_node)
-  tdocker "$m" service ps -f desired-state=running --format '{{.Name}}@{{.Node}}' \
-    $(tdocker "$m" service ls -q) 2>/dev/null | sed "s/^${STACK}-vip_//; s/^${STACK}_//; s/@swc-/@/" | sort | xargs
+  tndocker 2 "$m" service ps -f desired-state=running --format '{{.Name}}@{{.Node}}' \
+    $(tndocker 2 "$m" service ls -q) 2>/dev/null | sed "s/^${STACK}-vip_//; s/^${STACK}_//; s/@swc-/@/" | sort | xargs
 }
 a_node_without_haproxy() { local n hp; hp=" $(haproxy_nodes) "; for n in $(node_nums); do [[ $hp == *" $n "* ]] || { echo "$n"; return; }; done; }
 node_runs_web() { [[ -n $(ndocker "$(live_node)" service ps -q -f desired-state=running -f "node=$(node_name "$1")" "${STACK}_web") ]]; }
@@ -58,7 +56,7 @@ monitor() {
   local t0=$1 end=$(( $(date +%s) + seconds )) m a nodes ups leader
   while (( $(date +%s) < end )); do
     m=$(live_node) ups="" leader=""
-    nodes=$(tdocker "$m" node ls --format '{{.Hostname}}={{.Status}}/{{.Availability}}/{{.ManagerStatus}}' 2>/dev/null | sed 's/swc-//' | sort | xargs)
+    nodes=$(tndocker 2 "$m" node ls --format '{{.Hostname}}={{.Status}}/{{.Availability}}/{{.ManagerStatus}}' 2>/dev/null | sed 's/swc-//' | sort | xargs)
     for a in $(node_nums); do
       a=$(node_addr "$a")
       # A node without a balancer (or a dead one) counts 0.
