@@ -32,8 +32,13 @@ trials=$(jq -R -s '[split("\n")[] | select(length > 0) | split(" ") | map(tonumb
 idle=$(jq -R -s '[split("\n")[] | select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}] | add' "$raw/idle-cores-by-service.txt")
 
 memory=$(awk '{print $2}' "$raw/memory-after-load.txt" | jq -R -s 'split("\n") | map(select(length > 0))')
+# name anon_bytes file_bytes per container (deploy/bench/lib.sh, container_memory).
+memory_by_kind=$(jq -R -s '[split("\n")[] | select(length > 0) | split(" ")
+  | {container: .[0], anonymousMiB: (.[1] | tonumber / 1048576), pageCacheMiB: (.[2] | tonumber / 1048576)}]' \
+  "$raw/memory-after-load-by-kind.txt")
 
 jq -n --slurpfile run "$raw/run.json" --argjson t "$throughput" --argjson trials "$trials" --argjson memory "$memory" \
+  --argjson memoryByKind "$memory_by_kind" \
   --argjson idle "$(<"$raw/idle-busy-cores.txt")" --argjson idleParts "$idle" --argjson image "$(<"$raw/image-bytes.txt")" \
   --arg userland "$(<"$raw/userland-proxy.txt")" '
   def rps($case; $c): ([$t[] | select(.case == $case and .connections == $c) | .rps] | first);
@@ -49,5 +54,5 @@ jq -n --slurpfile run "$raw/run.json" --argjson t "$throughput" --argjson trials
       proxiedReference_over_serialChainLimit: (rps("proxied-reference"; $c) / limit($c)),
       loopback_over_ours: (rps("ours-loopback"; $c) / rps("ours"; $c))}],
    idleBusyCores: $idle, idleCoresByPart: $idleParts, userlandProxy: $userland, scaling: $trials,
-   service: {memoryAfterLoad: $memory, imageBytes: $image}}' >"$OUT/benchmarks.json"
+   service: {memoryAfterLoad: $memory, memoryAfterLoadByKind: $memoryByKind, imageBytes: $image}}' >"$OUT/benchmarks.json"
 echo "wrote $OUT/benchmarks.json" >&2

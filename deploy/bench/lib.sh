@@ -112,3 +112,21 @@ container_cpu_ns() {
     done
   done | sort -k1,1
 }
+
+# container_memory CONTAINER...: "name anon_bytes file_bytes" from each container's memory cgroup
+# (v1 or v2, found through its first process): what `docker stats` adds up, split into private
+# memory (anonymous: heaps, JIT code, stacks) and page cache, which holds the image's files shared
+# by all replicas and is charged to whichever container read a page first.
+container_memory() {
+  local c pid path stat
+  for c in "$@"; do
+    pid=$(docker inspect -f '{{.State.Pid}}' "$c")
+    path=$(awk -F: '$2 == "memory" || $2 == "" {print $3; exit}' "/proc/$pid/cgroup")
+    stat=/sys/fs/cgroup/memory$path/memory.stat
+    [[ -r $stat ]] || stat=/sys/fs/cgroup$path/memory.stat
+    awk -v name="$(docker inspect -f '{{.Name}}' "$c")" '
+      $1 == "total_rss" || $1 == "anon" {anon = $2}
+      $1 == "total_cache" || $1 == "file" {file = $2}
+      END {sub(/^\//, "", name); print name, anon + 0, file + 0}' "$stat"
+  done
+}

@@ -79,6 +79,7 @@ wrk, HAProxy, the instances and Consul share the same cores: compare ratios with
 | JVM start -> ready, median of $(q .scaling.trials) (in the stack) <= $GOAL_STARTUP_SECONDS s | $startup s | $(verdict "$startup" "$GOAL_STARTUP_SECONDS" "<=") |
 | ready -> first request through HAProxy, median <= $GOAL_CONVERGENCE_SECONDS s | $conv s | $(verdict "$conv" "$GOAL_CONVERGENCE_SECONDS" "<=") |
 | web container (JVM + Consul agent) after the load <= $GOAL_MEMORY_MIB MiB | $(printf '%.0f' "$mem_max") MiB (largest) | $(verdict "$mem_max" "$GOAL_MEMORY_MIB" "<=") |
+| *for comparison, not a goal:* the private (anonymous) memory of a web container after the load, without page cache | $(printf '%.0f' "$(q '[.service.memoryAfterLoadByKind[].anonymousMiB] | max')") MiB (largest) | |
 | service image <= $GOAL_IMAGE_MB MB | $image MB | $(verdict "$image" "$GOAL_IMAGE_MB" "<=") |
 
 The serial-chain limit is 1 / (1/ceiling + 1/reference): the most a balancer in front of one
@@ -120,6 +121,10 @@ other hosts (and with \`"userland-proxy": false\` in daemon.json) the kernel for
 ## The service
 
 - memory of the web containers after the load (JVM + Consul agent, \`docker stats\`): $(q '.service.memoryAfterLoad | join(", ")')
+- the same containers' memory cgroups, private (anonymous: heaps, JIT code, stacks) + page cache:
+  $(q '.service.memoryAfterLoadByKind | map("\(.anonymousMiB | round) + \(.pageCacheMiB | round) MiB") | join(", ")').
+  The page cache holds the image's files, which all replicas share; the kernel charges a page to
+  the container that read it first, so one container's figure can hold what all of them use.
 - image: $image MB (web:latest)
 - idle: $idle busy cores of the whole machine with the stack at rest (3 replicas), in the same
   sample: $(q '.idleCoresByPart | to_entries | map("\(.key) \(.value)") | join(", ")') (a service's
