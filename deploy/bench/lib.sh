@@ -8,6 +8,15 @@ gwbridge_ip() {
     | awk -v id="$(docker inspect -f '{{.Id}}' "$1")" '$1 == id {sub(/\/.*/, "", $2); print $2}'
 }
 
+# gwbridge_url CONTAINER PORT: http://ADDRESS:PORT/status at that address. Asked again until the
+# address is there (a container just started, an engine busy with the stack), so that a case is
+# never measured at an empty address.
+has_gwbridge_ip() { [[ -n $(gwbridge_ip "$1") ]]; }
+gwbridge_url() {
+  wait_for 30 "a docker_gwbridge address of $1" has_gwbridge_ip "$1"
+  echo "http://$(gwbridge_ip "$1"):$2/status"
+}
+
 # The docker_gwbridge gateway: the address HAProxy sees for the host's own connections.
 gwbridge_gateway() { docker network inspect docker_gwbridge -f '{{(index .IPAM.Config 0).Gateway}}'; }
 

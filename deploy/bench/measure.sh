@@ -63,6 +63,10 @@ start_haproxy() {
   docker run -d --name "$name" --network "${STACK}_backend" -e "HOST_GATEWAY=$(gwbridge_gateway)" \
     -v "$cfg:/bench/haproxy.cfg:ro" -v "$WORK/operators.cfg:/bench/operators.cfg:ro" --entrypoint haproxy \
     local/haproxy:3.0 -W -db -f /bench/haproxy.cfg -f /bench/operators.cfg >/dev/null
+  # HAProxy exits within a second on a configuration it refuses: say so, with its words.
+  sleep 1
+  [[ $(docker inspect -f '{{.State.Running}}' "$name") == true ]] \
+    || die "$name (HAProxy with $cfg) stopped at once: $(docker logs --tail 20 "$name" 2>&1)"
 }
 
 start_cases() {
@@ -84,16 +88,16 @@ start_cases() {
   start_haproxy bench-ceiling "$WORK/ceiling.cfg"
   start_haproxy bench-proxied-reference "$WORK/proxied-reference.cfg"
   declare -gA URL
-  URL[reference]=http://$(gwbridge_ip "${REFERENCES[0]}"):8181/status
-  URL[direct]=http://$(gwbridge_ip "$(web_containers | head -n 1)"):8181/status
-  URL[ceiling]=http://$(gwbridge_ip bench-ceiling):8080/status
-  URL[static]=http://$(gwbridge_ip bench-static):8080/status
-  URL[proxied-reference]=http://$(gwbridge_ip bench-proxied-reference):8080/status
-  URL[ours]=http://$(gwbridge_ip "$(container_of haproxy)"):8080/status
+  URL[reference]=$(gwbridge_url "${REFERENCES[0]}" 8181)
+  URL[direct]=$(gwbridge_url "$(web_containers | head -n 1)" 8181)
+  URL[ceiling]=$(gwbridge_url bench-ceiling 8080)
+  URL[static]=$(gwbridge_url bench-static 8080)
+  URL[proxied-reference]=$(gwbridge_url bench-proxied-reference 8080)
+  URL[ours]=$(gwbridge_url "$(container_of haproxy)" 8080)
   URL[ours-loopback]=$PUBLIC_URL/status
   local case
   for ref in "${REFERENCES[@]}"; do
-    wait_for 60 "$ref to answer" curl -fsS -o /dev/null "http://$(gwbridge_ip "$ref"):8181/status"
+    wait_for 60 "$ref to answer" curl -fsS -o /dev/null "$(gwbridge_url "$ref" 8181)"
   done
   for case in "${CASES[@]}"; do
     wait_for 60 "$case to answer (${URL[$case]})" curl -fsS -o /dev/null "${URL[$case]}"
