@@ -107,19 +107,27 @@ process_ticks() {
       gsub(/ /, "_", name); split(substr($0, rp + 2), f, " "); print pid, name, f[12] + f[13] }' \
     /proc/[0-9]*/stat 2>/dev/null | sort -k1,1 || true
 }
+# process_cgroup PID CONTROLLER: the directory of the process's cgroup for that controller (cgroup
+# v1: /sys/fs/cgroup/CONTROLLER/...) or its one directory (v2), whichever cgroup driver the engine uses.
+process_cgroup() {
+  local path
+  path=$(awk -F: -v c="$2" '$2 == "" || index("," $2 ",", "," c ",") {print $3; exit}' "/proc/$1/cgroup")
+  if [[ -d /sys/fs/cgroup/$2$path ]]; then echo "/sys/fs/cgroup/$2$path"; else echo "/sys/fs/cgroup$path"; fi
+}
+# cpu_cgroups CONTAINER...: "id directory" of each container's CPU accounting; asked before a sample
+# (docker inspect is not cheap), read by container_cpu_ns inside it.
+cpu_cgroups() {
+  local id
+  for id in "$@"; do echo "$id $(process_cgroup "$(docker inspect -f '{{.State.Pid}}' "$id")" cpuacct)"; done
+}
+# container_cpu_ns CGROUPS: "id nanoseconds" for each "id directory" line; a container gone since is left out.
 container_cpu_ns() {
-  local id file
-  for id in "$@"; do
-    for file in "/sys/fs/cgroup/cpuacct/docker/$id/cpuacct.usage" "/sys/fs/cgroup/docker/$id/cpu.stat" \
-                "/sys/fs/cgroup/system.slice/docker-$id.scope/cpu.stat"; do
-      [[ -r $file ]] || continue
-      case $file in
-        *cpuacct.usage) echo "$id $(<"$file")" ;;
-        *) echo "$id $(awk '$1 == "usage_usec" {printf "%.0f", $2 * 1000}' "$file")" ;;
-      esac
-      break
-    done
-  done | sort -k1,1
+  local id dir
+  while read -r id dir; do
+    if [[ -r $dir/cpuacct.usage ]]; then echo "$id $(<"$dir/cpuacct.usage")"
+    elif [[ -r $dir/cpu.stat ]]; then echo "$id $(awk '$1 == "usage_usec" {printf "%.0f", $2 * 1000}' "$dir/cpu.stat")"
+    fi
+  done <<<"$1" | sort -k1,1
 }
 
 # container_memory CONTAINER...: "name anon_bytes file_bytes" from each container's memory cgroup
@@ -127,15 +135,13 @@ container_cpu_ns() {
 # memory (anonymous: heaps, JIT code, stacks) and page cache, which holds the image's files shared
 # by all replicas and is charged to whichever container read a page first.
 container_memory() {
-  local c pid path stat
+  local c name pid stat
   for c in "$@"; do
-    pid=$(docker inspect -f '{{.State.Pid}}' "$c")
-    path=$(awk -F: '$2 == "memory" || $2 == "" {print $3; exit}' "/proc/$pid/cgroup")
-    stat=/sys/fs/cgroup/memory$path/memory.stat
-    [[ -r $stat ]] || stat=/sys/fs/cgroup$path/memory.stat
-    awk -v name="$(docker inspect -f '{{.Name}}' "$c")" '
+    read -r name pid <<<"$(docker inspect -f '{{.Name}} {{.State.Pid}}' "$c")"
+    stat=$(process_cgroup "$pid" memory)/memory.stat
+    awk -v name="${name#/}" '
       $1 == "total_rss" || $1 == "anon" {anon = $2}
       $1 == "total_cache" || $1 == "file" {file = $2}
-      END {sub(/^\//, "", name); print name, anon + 0, file + 0}' "$stat"
+      END {print name, anon + 0, file + 0}' "$stat"
   done
 }

@@ -133,12 +133,13 @@ idle() {
   local seconds=$((DURATION < 10 ? 10 : 60)) raw=$OUT/benchmarks-raw
   log "idle: the stack with no traffic, ${seconds} s of /proc/stat (after 20 s of rest)"
   sleep 20
-  local services ids jiffies0 jiffies1 ticks0 ticks1 cpu0 cpu1
+  local services ids cgroups jiffies0 jiffies1 ticks0 ticks1 cpu0 cpu1
   services=$(docker ps --no-trunc --format '{{.ID}} {{.Label "com.docker.swarm.service.name"}}' | sort -k1,1)
   read -r -a ids <<<"$(cut -d' ' -f1 <<<"$services" | tr '\n' ' ')"
-  jiffies0=$(machine_jiffies) ticks0=$(process_ticks) cpu0=$(container_cpu_ns "${ids[@]}")
+  cgroups=$(cpu_cgroups "${ids[@]}")
+  jiffies0=$(machine_jiffies) ticks0=$(process_ticks) cpu0=$(container_cpu_ns "$cgroups")
   sleep "$seconds"
-  cpu1=$(container_cpu_ns "${ids[@]}") ticks1=$(process_ticks) jiffies1=$(machine_jiffies)
+  cpu1=$(container_cpu_ns "$cgroups") ticks1=$(process_ticks) jiffies1=$(machine_jiffies)
   awk -v a="$jiffies0" -v b="$jiffies1" 'BEGIN {split(a, x); split(b, y); busy = y[1] - x[1]; all = busy + y[2] - x[2]
     printf "%.4f\n", busy / all * 2}' >"$raw/idle-busy-cores.txt"   # two cores' worth of jiffies
   # Per process: ticks (1/100 s) used during the sample, the busiest first.
