@@ -33,6 +33,15 @@ abstract class CompletedRequestFilter extends OncePerRequestFilter {
 		}
 	}
 
+	/**
+	 * The status the client is sent: the response's, or 500 when an exception escaped before the
+	 * response was committed (the servlet container then answers 500, whatever status was set).
+	 */
+	static int statusSent(HttpServletResponse response, Throwable failure) {
+		return (failure != null && !response.isCommitted()) ? HttpServletResponse.SC_INTERNAL_SERVER_ERROR
+				: response.getStatus();
+	}
+
 	/** Before the request is served. */
 	void begin(HttpServletRequest request, HttpServletResponse response) {
 	}

@@ -65,7 +65,7 @@ class RequestIdFilter extends CompletedRequestFilter {
 		if (!this.properties.enabled()) {
 			return;
 		}
-		int status = (failure != null) ? 500 : response.getStatus();
+		int status = statusSent(response, failure);
 		long millis = nanos / 1_000_000;
 		String reason = (failure != null || status >= 500) ? "failed"
 				: (millis >= this.properties.slowThreshold().toMillis()) ? "slow" : null;

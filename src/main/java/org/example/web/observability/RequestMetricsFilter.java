@@ -56,14 +56,15 @@ class RequestMetricsFilter extends CompletedRequestFilter {
 		if (this.registry == null) {
 			return;
 		}
+		int status = statusSent(response, failure);
 		// What the handler threw, not the servlet's wrapper around it.
 		if (failure instanceof ServletException wrapper && wrapper.getCause() != null) {
 			failure = wrapper.getCause();
 		}
+		// An exception that a handler turned into an answer: its name tags the timer, its status stays.
 		if (failure == null && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable handled) {
 			failure = handled;
 		}
-		int status = (failure != null && response.getStatus() < 400) ? 500 : response.getStatus();
 		Tags tags = new Tags(method(request), uri(request, status), status, exception(failure));
 		this.timers.computeIfAbsent(tags, (key) -> key.timer(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
 	}

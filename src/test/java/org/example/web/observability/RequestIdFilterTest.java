@@ -1,5 +1,6 @@
 package org.example.web.observability;
 
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -58,6 +60,13 @@ class RequestIdFilterTest {
 		assertThat(output).contains(ID).contains("GET /broken 503").contains("failed");
 	}
 
+	@Test
+	void anExceptionThatEscapesIsLoggedAsTheContainersAnswerA500(CapturedOutput output) {
+		assertThatThrownBy(() -> this.mvc.perform(get("/gone").header("X-Request-ID", ID)))
+			.hasRootCauseInstanceOf(IllegalStateException.class);
+		assertThat(output).contains(ID).contains("GET /gone 500").contains("failed");
+	}
+
 	@RestController
 	static class Hello {
 
@@ -65,6 +74,12 @@ class RequestIdFilterTest {
 		String hello(@RequestParam(defaultValue = "0") long sleepMs) throws InterruptedException {
 			Thread.sleep(sleepMs);
 			return "hello";
+		}
+
+		@GetMapping("/gone")
+		String gone(HttpServletResponse response) {
+			response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+			throw new IllegalStateException("gone");
 		}
 
 		@GetMapping("/broken")

@@ -3,6 +3,7 @@ package org.example.web.observability;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -61,6 +62,13 @@ class RequestMetricsFilterTest {
 		assertThat(timer("GET", "/boom", "500", "SERVER_ERROR", "IllegalStateException").count()).isEqualTo(1);
 	}
 
+	@Test
+	void anExceptionThatEscapesAfterAnErrorStatusWasSetIsStillA500() {
+		// The servlet container answers 500 to an exception that escapes, whatever status was set.
+		assertThatThrownBy(() -> this.mvc.perform(get("/gone"))).hasRootCauseInstanceOf(IllegalStateException.class);
+		assertThat(timer("GET", "/gone", "500", "SERVER_ERROR", "IllegalStateException").count()).isEqualTo(1);
+	}
+
 	private Timer timer(String method, String uri, String status, String outcome, String exception) {
 		Timer timer = this.registry.find(RequestMetricsFilter.METRIC)
 			.tags("method", method, "uri", uri, "status", status, "outcome", outcome, "exception", exception)
@@ -82,6 +90,12 @@ class RequestMetricsFilterTest {
 		@GetMapping("/boom")
 		String boom() {
 			throw new IllegalStateException("boom");
+		}
+
+		@GetMapping("/gone")
+		String gone(HttpServletResponse response) {
+			response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+			throw new IllegalStateException("gone");
 		}
 
 	}
