@@ -133,8 +133,23 @@ cluster_ready() {
   for i in 1 2 3 4 5; do curl -fsS -m 2 -o /dev/null "http://$CLUSTER_VIP:8080/status" || return 1; done
 }
 
+# What a failed `up` leaves for its reader (a CI log, say): the cluster as it is, and the Consul
+# servers' last lines. Bounded: manager calls wait while the swarm has no leader.
+explain_failed_up() {
+  log "up failed; the cluster as it is now:"
+  timeout 60 bash "$0" status || true
+  local n c
+  for n in $(node_nums); do
+    for c in $(tndocker 10 "$n" ps -q --filter "label=com.docker.swarm.service.name=${STACK}_consul" 2>/dev/null); do
+      echo "--- $(node_name "$n"): the last lines of Consul server container $c"
+      tndocker 10 "$n" logs --tail 40 "$c" 2>&1 || true
+    done
+  done
+}
+
 up() {
   local replicas=$1 timeout=$2 start=$SECONDS n
+  trap 'rc=$?; ((rc == 0)) || explain_failed_up; exit "$rc"' EXIT
   ensure_images_on_host
   ensure_bridge
   for n in $(node_nums); do "$NODE_SH" start "$n"; done
@@ -176,8 +191,9 @@ status() {
   local m n; for n in $(node_nums); do node_answers "$n" && { m=$n; break; }; done
   ndocker "$m" node ls
   echo; ndocker "$m" service ls
-  echo; ndocker "$m" service ps -f desired-state=running --format 'table {{.Name}}\t{{.Node}}\t{{.CurrentState}}' \
-    $(ndocker "$m" service ls -q)
+  local services; services=$(ndocker "$m" service ls -q)
+  [[ -z $services ]] || { echo; ndocker "$m" service ps -f desired-state=running \
+    --format 'table {{.Name}}\t{{.Node}}\t{{.CurrentState}}' $services; }
   echo
   for n in $(node_nums); do
     ip netns list | grep -qw "^$(node_name "$n")" || continue
