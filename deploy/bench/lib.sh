@@ -114,11 +114,11 @@ process_cgroup() {
   path=$(awk -F: -v c="$2" '$2 == "" || index("," $2 ",", "," c ",") {print $3; exit}' "/proc/$1/cgroup")
   if [[ -d /sys/fs/cgroup/$2$path ]]; then echo "/sys/fs/cgroup/$2$path"; else echo "/sys/fs/cgroup$path"; fi
 }
-# cpu_cgroups CONTAINER...: "id directory" of each container's CPU accounting; asked before a sample
-# (docker inspect is not cheap), read by container_cpu_ns inside it.
+# cpu_cgroups CONTAINER...: "id directory" of each container's CPU accounting (one docker inspect for
+# all); asked before a sample (docker inspect is not cheap), read by container_cpu_ns inside it.
 cpu_cgroups() {
-  local id
-  for id in "$@"; do echo "$id $(process_cgroup "$(docker inspect -f '{{.State.Pid}}' "$id")" cpuacct)"; done
+  local id pid
+  docker inspect -f '{{.Id}} {{.State.Pid}}' "$@" | while read -r id pid; do echo "$id $(process_cgroup "$pid" cpuacct)"; done
 }
 # container_cpu_ns CGROUPS: "id nanoseconds" for each "id directory" line; a container gone since is left out.
 container_cpu_ns() {
@@ -135,9 +135,8 @@ container_cpu_ns() {
 # memory (anonymous: heaps, JIT code, stacks) and page cache, which holds the image's files shared
 # by all replicas and is charged to whichever container read a page first.
 container_memory() {
-  local c name pid stat
-  for c in "$@"; do
-    read -r name pid <<<"$(docker inspect -f '{{.Name}} {{.State.Pid}}' "$c")"
+  local name pid stat
+  docker inspect -f '{{.Name}} {{.State.Pid}}' "$@" | while read -r name pid; do
     stat=$(process_cgroup "$pid" memory)/memory.stat
     awk -v name="${name#/}" '
       $1 == "total_rss" || $1 == "anon" {anon = $2}
