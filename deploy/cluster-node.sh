@@ -75,13 +75,20 @@ start_engine() {
   wait_for 60 "$ns: dockerd to answer (see $dir/dockerd.log)" node_answers "$n"
 }
 
+# Cuts the node's wire: its end on the host's bridge. Deleting the namespace removes it too, a
+# moment later; already gone is fine (a check-then-delete lost that race: "Cannot find device").
+delete_host_link() {
+  local link; link=$(node_name "$1")h
+  ip link delete "$link" 2>/dev/null || ! ip link show "$link" >/dev/null 2>&1
+}
+
 # Removes the namespace (the node's eth0 and the bridge port go with it), the engine's runtime
 # files (a reboot empties /run) and the empty cgroups. The data root stays.
 remove_node_state() {
   local n=$1 ns h; ns=$(node_name "$n")
   rm -rf "$(node_run "$n")"
   ip netns list | grep -qw "^$ns" && ip netns delete "$ns"
-  ip link show "${ns}h" >/dev/null 2>&1 && ip link delete "${ns}h"
+  delete_host_link "$n"
   # Every hierarchy: runc made the containers' cgroups under /swc-nN in all of them.
   for h in /sys/fs/cgroup/*/"$ns"; do
     [[ -d $h ]] && find "$h" -depth -type d -exec rmdir {} + 2>/dev/null
@@ -115,7 +122,7 @@ stop_node() {
 kill_node() {
   local n=$1 ns; ns=$(node_name "$n")
   # First the wire (a dead machine sends nothing, not even a RST), then every process at once.
-  ip link show "${ns}h" >/dev/null 2>&1 && ip link delete "${ns}h"
+  delete_host_link "$n"
   local pids; pids=$(node_pids "$n")
   [[ -z $pids ]] || kill -KILL $pids 2>/dev/null || true
   log "$ns: killed ($(wc -w <<<"$pids") processes)"
