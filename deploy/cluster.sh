@@ -7,6 +7,7 @@
 #            VIP $CLUSTER_VIP) deployed; waits until it serves through the VIP
 #   down     removes all of it (engines, namespaces, bridge, data)
 #   status   nodes, services, where each task runs, who holds the VIP, what each node costs
+#            (deploy/cluster-status.sh)
 #
 # The host's own engine and its stacks are never touched: each node has its own engine, network
 # namespace and iptables. On the host there is only the bridge, its address and one FORWARD rule.
@@ -137,7 +138,7 @@ cluster_ready() {
 # servers' last lines. Bounded: manager calls wait while the swarm has no leader.
 explain_failed_up() {
   log "up failed; the cluster as it is now:"
-  timeout 60 bash "$0" status || true
+  timeout 60 "$REPO_ROOT/deploy/cluster-status.sh" || true
   local n c
   for n in $(node_nums); do
     for c in $(tndocker 10 "$n" ps -q --filter "label=com.docker.swarm.service.name=${STACK}_consul" 2>/dev/null); do
@@ -176,32 +177,6 @@ down() {
   log "cluster is down"
 }
 
-# Memory (RSS + page cache) and CPU time of everything of a node: engine and containers.
-node_cost() {
-  local ns; ns=$(node_name "$1")
-  local stat=/sys/fs/cgroup/memory/$ns/memory.stat cpu=/sys/fs/cgroup/cpuacct/$ns/cpuacct.usage
-  [[ -r $stat ]] || { echo "$ns: not running"; return; }
-  awk -v ns="$ns" -v cpu="$(cat "$cpu")" -v eng="$(awk '$1 == "total_rss" {print $2}' "/sys/fs/cgroup/memory/$ns/engine/memory.stat")" \
-    '$1 == "total_rss" {rss = $2} $1 == "total_cache" {cache = $2}
-     END {printf "%s: rss %d MiB (engine %d MiB), page cache %d MiB, cpu %.0f s since start\n", ns, rss/2^20, eng/2^20, cache/2^20, cpu/1e9}' "$stat"
-}
-
-status() {
-  node_answers 1 || node_answers 2 || node_answers 3 || { log "no node answers (deploy/cluster.sh up)"; return 0; }
-  local m n; for n in $(node_nums); do node_answers "$n" && { m=$n; break; }; done
-  ndocker "$m" node ls
-  echo; ndocker "$m" service ls
-  local services; services=$(ndocker "$m" service ls -q)
-  [[ -z $services ]] || { echo; ndocker "$m" service ps -f desired-state=running \
-    --format 'table {{.Name}}\t{{.Node}}\t{{.CurrentState}}' $services; }
-  echo
-  for n in $(node_nums); do
-    ip netns list | grep -qw "^$(node_name "$n")" || continue
-    ip -n "$(node_name "$n")" -4 -o addr show to "$CLUSTER_VIP/32" | grep -q . && echo "VIP $CLUSTER_VIP is on $(node_name "$n")"
-  done
-  for n in $(node_nums); do node_cost "$n"; done
-}
-
 main() {
   local action=${1:-}; (($#)) && shift
   local replicas='' timeout=420
@@ -225,7 +200,7 @@ main() {
     *) bad_args "unknown action: $action" ;;
   esac
   [[ $EUID -eq 0 ]] || die "run as root: it creates network namespaces, a bridge and engines"
-  case $action in up) up "$replicas" "$timeout" ;; down) down ;; status) status ;; esac
+  case $action in up) up "$replicas" "$timeout" ;; down) down ;; status) exec "$REPO_ROOT/deploy/cluster-status.sh" ;; esac
 }
 
 main "$@"
