@@ -79,6 +79,11 @@ deploy_stack() {
       bash -c "! docker network inspect '${name}_backend' >/dev/null 2>&1"
   fi
   STACK_FILE=$file export_file_versions
+  # One Consul server per node: the node, not the slot, names a server and its data volume
+  # (docker-stack.yml). Swarm may put slot 2 where slot 3 ran after a redeploy or a restart of
+  # every node; by slot, two servers then started empty next to one that kept the raft
+  # configuration, and no leader was ever elected (measured on deploy/cluster.sh).
+  if [[ ${CONSUL_MAX_PER_NODE:-} == 1 ]]; then export CONSUL_IDENTITY=.Node.Hostname; fi
   # The service image's ID: the stack file labels the web containers with it, so a rebuilt image
   # under the same tag (web:latest) rolls out on redeploy (--resolve-image never compares tags only).
   WEB_IMAGE_ID=$(docker image inspect -f '{{.Id}}' "${WEB_IMAGE:-web:latest}" 2>/dev/null || true)
