@@ -60,13 +60,13 @@ start_haproxy() {
   local name=$1 cfg=$2
   printf 'userlist operators\n' >"$WORK/operators.cfg"
   chmod 644 "$cfg" "$WORK/operators.cfg"
-  docker run -d --name "$name" --network "${STACK}_backend" -e "HOST_GATEWAY=$(gwbridge_gateway)" \
-    -v "$cfg:/bench/haproxy.cfg:ro" -v "$WORK/operators.cfg:/bench/operators.cfg:ro" --entrypoint haproxy \
-    local/haproxy:3.0 -W -db -f /bench/haproxy.cfg -f /bench/operators.cfg >/dev/null
-  # HAProxy exits within a second on a configuration it refuses: say so, with its words.
-  sleep 1
-  [[ $(docker inspect -f '{{.State.Running}}' "$name") == true ]] \
-    || die "$name (HAProxy with $cfg) stopped at once: $(docker logs --tail 20 "$name" 2>&1)"
+  local run=(--network "${STACK}_backend" -e "HOST_GATEWAY=$(gwbridge_gateway)"
+    -v "$cfg:/bench/haproxy.cfg:ro" -v "$WORK/operators.cfg:/bench/operators.cfg:ro" --entrypoint haproxy)
+  local files=(-f /bench/haproxy.cfg -f /bench/operators.cfg) refused
+  # A configuration HAProxy refuses stops the run here, with HAProxy's words (-c: check only).
+  refused=$(docker run --rm "${run[@]}" local/haproxy:3.0 -c -q "${files[@]}" 2>&1) \
+    || die "HAProxy refuses $cfg (for $name): $refused"
+  docker run -d --name "$name" "${run[@]}" local/haproxy:3.0 -W -db "${files[@]}" >/dev/null
 }
 
 start_cases() {
