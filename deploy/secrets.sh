@@ -9,7 +9,8 @@
 #   operator-password      the operators' password (user "operator") for HAProxy's operator port
 #                          (+ .sha512crypt, the hash HAProxy checks)
 #   alert-webhook-url      where Alertmanager sends alerts ($ALERT_WEBHOOK_URL, or a placeholder)
-#   rendered/              what the stack mounts (deploy/docker-stack.yml, secrets:)
+#   rendered/              what the stack mounts (deploy/docker-stack.yml, secrets:), and the
+#                          operators' userlist that deploy/up.sh publishes to Consul KV
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -108,6 +109,8 @@ HCL
   for name in web-service haproxy prometheus reaper; do
     token "$name" | render "$name.token"
   done
+  # Not mounted: deploy/up.sh publishes it to Consul KV (haproxy/operators.cfg), where HAProxy
+  # reloads with it in place (deploy/rotate-operator-password.sh).
   render haproxy-operators.cfg <<CFG
 # Rendered by deploy/secrets.sh: who may use HAProxy's operator port (haproxy/haproxy.cfg).
 userlist operators

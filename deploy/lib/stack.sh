@@ -52,6 +52,14 @@ publish_haproxy_config() {
     <"${HAPROXY_CONFIG_FILE:-$REPO_ROOT/haproxy/haproxy.cfg}"
 }
 
+# The operators' userlist (user and password hash, rendered by deploy/secrets.sh) goes the same
+# way: every HAProxy task reloads with it, so a new password needs no new task. Read from the
+# file inside the container: the hash is never on a command line.
+publish_operators() {
+  consul_tool consul kv put -token-file=/secrets/deploy.token haproxy/operators.cfg \
+    @/secrets/rendered/haproxy-operators.cfg >/dev/null
+}
+
 # curl to HAProxy's operator port with the operators' credentials (never printed).
 operator_curl() {
   curl -fsS -K <(printf 'user = "%s:%s"\n' "$OPERATOR_USER" "$(<"$SECRETS_DIR/operator-password")") "$@"
@@ -93,7 +101,7 @@ deploy_stack() {
 }
 
 # What a freshly deployed (or redeployed) stack needs from Consul before it can serve: a leader,
-# the ACL policies and tokens, HAProxy's configuration in KV.
+# the ACL policies and tokens, HAProxy's configuration and the operators' userlist in KV.
 bootstrap_consul() {
   local timeout=$1
   log "waiting for a Consul leader"
@@ -101,6 +109,8 @@ bootstrap_consul() {
   log "making the ACL policies and tokens exist"
   ensure_acls || die "the ACL bootstrap failed (consul/consul-acl-ensure)"
   ensure_autopilot_config || die "could not set autopilot's configuration"
-  log "publishing HAProxy's configuration to Consul KV"
+  log "publishing HAProxy's configuration and the operators' userlist to Consul KV"
+  # The userlist first: a HAProxy that starts finds both.
+  wait_for 60 "the operators' userlist to be written to Consul" publish_operators
   wait_for 60 "HAProxy's configuration to be written to Consul" publish_haproxy_config
 }

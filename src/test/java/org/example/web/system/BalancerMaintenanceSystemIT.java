@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
+import org.example.web.support.Http;
 import org.example.web.support.Project;
 import org.example.web.support.Shell;
 import org.example.web.support.Timing;
@@ -17,8 +19,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The balancer survives its own maintenance on one node: a configuration change (published to
- * Consul KV by deploy/haproxy-config.sh) reloads HAProxy in place under load with no request
- * failed, and a configuration HAProxy refuses is never published.
+ * Consul KV by deploy/haproxy-config.sh) and a new operators' password
+ * (deploy/rotate-operator-password.sh) reload HAProxy in place under load with no request failed,
+ * and a configuration HAProxy refuses is never published.
  */
 @SystemTest
 class BalancerMaintenanceSystemIT {
@@ -66,6 +69,34 @@ class BalancerMaintenanceSystemIT {
 		Timing.pause(Duration.ofSeconds(10));
 		assertThat(reloads(haproxy)).as("HAProxy was not reloaded").isEqualTo(reloadsBefore);
 		assertThat(stack.haproxyServersUp()).isEqualTo(SwarmStack.REPLICAS);
+	}
+
+	@Test
+	@Order(3)
+	void aNewOperatorsPasswordReloadsHaproxyInPlaceWithoutFailingARequest(SwarmStack stack) {
+		String haproxyBefore = stack.containers(SwarmStack.HAPROXY).getFirst();
+		long reloadsBefore = reloads(haproxyBefore);
+		String oldAuthorization = Credentials.operatorAuthorization();
+		assertThat(stats(oldAuthorization)).as("the operator port before the rotation").isEqualTo(200);
+		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3))) {
+			scenario.hold(Duration.ofSeconds(5));
+			long rotatedAt = Timing.now();
+			SwarmStack.script(Duration.ofMinutes(2), "rotate-operator-password.sh");
+			scenario.figure("secondsFromRotationToNewPasswordAccepted", Timing.secondsSince(rotatedAt));
+			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
+			scenario.figure("sameHaproxyTask", stack.containers(SwarmStack.HAPROXY).contains(haproxyBefore));
+			Report.write("Operators' password changed under load (reload in place)", load, scenario.figures());
+			load.assertNoneFailed();
+		}
+		assertThat(stack.containers(SwarmStack.HAPROXY)).as("the same HAProxy task serves").containsExactly(haproxyBefore);
+		assertThat(reloads(haproxyBefore)).as("HAProxy reloaded").isGreaterThan(reloadsBefore);
+		assertThat(Credentials.operatorAuthorization()).as("a new password").isNotEqualTo(oldAuthorization);
+		assertThat(stats(Credentials.operatorAuthorization())).as("the new password").isEqualTo(200);
+		assertThat(stats(oldAuthorization)).as("the old password").isEqualTo(401);
+	}
+
+	private static int stats(String authorization) {
+		return Http.get(Endpoints.OPERATOR + "/stats", Map.of("Authorization", authorization)).statusCode();
 	}
 
 	private static long reloads(String container) {
