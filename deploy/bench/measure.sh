@@ -64,7 +64,7 @@ start_haproxy() {
     -v "$cfg:/bench/haproxy.cfg:ro" -v "$WORK/operators.cfg:/bench/operators.cfg:ro" --entrypoint haproxy)
   local files=(-f /bench/haproxy.cfg -f /bench/operators.cfg) refused
   # A configuration HAProxy refuses stops the run here, with HAProxy's words (-c: check only).
-  refused=$(docker run --rm "${run[@]}" local/haproxy:3.0 -c -q "${files[@]}" 2>&1) \
+  refused=$(docker run --rm "${run[@]}" local/haproxy:3.0 -c "${files[@]}" 2>&1) \
     || die "HAProxy refuses $cfg (for $name): $refused"
   docker run -d --name "$name" "${run[@]}" local/haproxy:3.0 -W -db "${files[@]}" >/dev/null
 }
