@@ -33,6 +33,8 @@ main() {
   positive_int --timeout "$timeout" "" seconds
   [[ $EUID -eq 0 ]] || die "run as root: the secrets are root-only files"
   stack_deployed || die "the stack '$STACK' is not deployed (deploy/up.sh)"
+  # What deploy/secrets.sh needs, checked before the old password is removed.
+  command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
   log "replacing the operators' password in $SECRETS_DIR"
   rm -f "$SECRETS_DIR/operator-password" "$SECRETS_DIR/operator-password.sha512crypt"
   "$REPO_ROOT/deploy/secrets.sh"
