@@ -8,8 +8,9 @@ source "$REPO_ROOT/deploy/lib/stack.sh"
 usage() {
   cat <<USAGE
 usage: $0 [--purge]
-  --purge   also delete the stack's state: Consul's data (${STACK}_consul-data-N) and HAProxy's
-            last good configuration (${STACK}_haproxy-state-N); the secrets stay ($SECRETS_DIR)
+  --purge   also delete the stack's state: Consul's data (${STACK}_consul-data-N, or -<node>)
+            and HAProxy's last good configuration (${STACK}_haproxy-state-N); the secrets stay
+            ($SECRETS_DIR)
   Environment: STACK (stack name, default web)
 USAGE
 }

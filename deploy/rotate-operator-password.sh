@@ -36,6 +36,8 @@ main() {
   # What deploy/secrets.sh needs, checked before the old password is removed.
   command -v openssl >/dev/null || die "openssl is missing (apt-get install openssl)"
   log "replacing the operators' password in $SECRETS_DIR"
+  # From here on the old password is gone: should a step fail, say how to finish.
+  trap 'rc=$?; ((rc == 0)) || warn "the new password is not in use yet: run $0 again, or deploy/up.sh (it publishes the userlist)"' EXIT
   rm -f "$SECRETS_DIR/operator-password" "$SECRETS_DIR/operator-password.sha512crypt"
   "$REPO_ROOT/deploy/secrets.sh"
   log "publishing the operators' userlist to Consul KV (HAProxy reloads within seconds)"

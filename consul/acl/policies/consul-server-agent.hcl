@@ -1,4 +1,4 @@
-# Agent token of the three servers (node names consul-1..3): register and update their own
+# Agent token of the three servers (node names consul-1..3, or consul-<node> on several nodes): register and update their own
 # node in the catalog (anti-entropy, coordinates).
 node_prefix "consul-" {
   policy = "write"
