@@ -22,7 +22,7 @@ autopilot {
   # restarts a dead server in its slot; a server gone for good is removed by hand (force-leave).
   cleanup_dead_servers      = false
   # A replaced server (new address = new non-voter) is promoted at autopilot's first tick (every
-  # 10 s) after it has been healthy this long: each step of a rolling restart takes ~20-30 s.
+  # 10 s) after it has been healthy this long: 3-13 s after it is healthy.
   server_stabilization_time = "3s"
 }
 performance {

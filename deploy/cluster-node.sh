@@ -132,7 +132,7 @@ kill_node() {
 
 main() {
   [[ ${1:-} == -h || ${1:-} == --help ]] && { usage; exit 0; }
-  (($# == 2)) || bad_args "two arguments: an action and a node number"
+  (($# == 2)) || bad_args "two arguments: an action and a node number, got: $*"
   local action=$1 n=$2
   case $action in start|stop|kill) ;; *) bad_args "unknown action: $action" ;; esac
   positive_int N "$n" "$CLUSTER_NODES"

@@ -2,6 +2,8 @@ package org.example.web.errors;
 
 import org.apache.catalina.Container;
 import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.catalina.valves.JsonErrorReportValve;
@@ -34,11 +36,25 @@ class JsonErrorsFromTomcat implements WebServerFactoryCustomizer<TomcatServletWe
 				host.getPipeline().removeValve(valve);
 			}
 		}
-		host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
-		JsonErrorReportValve json = new JsonErrorReportValve();
+		host.setErrorReportValveClass(WithoutInternals.class.getName());
+		JsonErrorReportValve json = new WithoutInternals();
 		json.setShowReport(false);
 		json.setShowServerInfo(false);
 		host.getPipeline().addValve(json);
+	}
+
+	/**
+	 * Tomcat's JSON valve lists the exception's stack trace whatever {@code showReport} says (a
+	 * request header too large for Tomcat showed Tomcat's class names and line numbers): this one
+	 * reports the status and message only.
+	 */
+	static final class WithoutInternals extends JsonErrorReportValve {
+
+		@Override
+		protected void report(Request request, Response response, Throwable throwable) {
+			super.report(request, response, null);
+		}
+
 	}
 
 }

@@ -36,6 +36,11 @@ final class WebInstance implements AutoCloseable {
 			.run(properties.stream().map((p) -> "--" + p).toArray(String[]::new)));
 	}
 
+	/** Boot's graceful shutdown budget as configured (application.yaml: spring.lifecycle.timeout-per-shutdown-phase). */
+	Duration shutdownBudget() {
+		return this.context.getEnvironment().getRequiredProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class);
+	}
+
 	String instanceId() {
 		return registration().getInstanceId();
 	}

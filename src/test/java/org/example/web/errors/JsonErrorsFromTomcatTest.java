@@ -30,6 +30,15 @@ class JsonErrorsFromTomcatTest {
 		assertThat(answer).doesNotContain("<html").doesNotContainIgnoringCase("tomcat").doesNotContain("Exception");
 	}
 
+	@Test
+	void aRequestHeaderTooLargeForTomcatIsAnsweredWithJsonWithoutAStackTrace() throws IOException {
+		String answer = raw("GET /status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Big: " + "a".repeat(20 * 1024)
+				+ "\r\n\r\n");
+		assertThat(answer).startsWith("HTTP/1.1 400");
+		assertThat(answer).containsIgnoringCase("content-type: application/json");
+		assertThat(answer).doesNotContain("Exception").doesNotContain("org.apache").doesNotContain(".java");
+	}
+
 	private String raw(String request) throws IOException {
 		try (Socket socket = new Socket("127.0.0.1", this.port)) {
 			OutputStream out = socket.getOutputStream();

@@ -1,21 +1,28 @@
 package org.example.web.observability;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.example.web.support.Json;
 import org.example.web.support.Project;
 import org.example.web.support.Shell;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Checks alertmanager/alertmanager.yml with amtool in the image the stack runs
- * (local/alertmanager:0.28, deploy/images/alertmanager.sh): the configuration loads, and alerts
- * reach the webhook receiver. Grouping and inhibition cannot be tested offline by amtool: they
- * were checked against a running Alertmanager (docs/alerting-wiring.md).
+ * (local/alertmanager:0.28, deploy/images/alertmanager.sh): the configuration loads, alerts
+ * reach the webhook receiver, and a running Alertmanager with it holds back the instance and
+ * capacity alerts while ConsulNoLeader fires (README, Observability). Grouping was checked
+ * against a running Alertmanager by hand (docs/alerting-wiring.md).
  */
 class AlertmanagerConfigIT {
 
@@ -46,6 +53,57 @@ class AlertmanagerConfigIT {
 			Shell.Result route = amtool(args.toArray(String[]::new));
 			assertThat(route.exitCode()).as(labels + ": " + route.output()).isZero();
 		}
+	}
+
+	@Test
+	void withoutAConsulLeaderTheInstanceAndCapacityAlertsAreHeldBack() throws IOException {
+		Path webhook = Files.createTempFile("alert-webhook-url", "");
+		String name = "alertmanager-inhibit-it-" + ProcessHandle.current().pid();
+		try {
+			// Nothing listens there: the notifications fail, which does not change what is held back.
+			Files.writeString(webhook, "http://127.0.0.1:9/\n");
+			Files.setPosixFilePermissions(webhook, PosixFilePermissions.fromString("rw-r--r--"));
+			Shell.run(Duration.ofSeconds(60), "docker", "run", "-d", "--rm", "--name", name, "--network", "none",
+					"--read-only", "--tmpfs", "/tmp", "-v", Project.ROOT.resolve("alertmanager") + ":/etc/alertmanager:ro",
+					"-v", webhook + ":/run/secrets/alert-webhook-url:ro", IMAGE, "--config.file=/etc/alertmanager/alertmanager.yml",
+					"--storage.path=/tmp/alertmanager", "--cluster.listen-address=");
+			for (String labels : List.of("alertname=ConsulNoLeader", "alertname=WebInstanceDown instance=web-a1b2c3-0001",
+					"alertname=HAProxyBackendsBelowDesired", "alertname=WebDesiredReplicasUnknown", "alertname=WebHigh5xxRatio")) {
+				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+					.until(() -> amtoolIn(name, ("alert add " + labels).split(" ")).exitCode() == 0);
+			}
+			// Inhibited: in the API's answer for suppressed alerts once the inhibition is evaluated.
+			await("WebInstanceDown, HAProxyBackendsBelowDesired and WebDesiredReplicasUnknown held back, nothing else")
+				.atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofSeconds(1))
+				.until(() -> alertNames(name, "--inhibited", "--no-active"),
+						(held) -> held.equals(List.of("HAProxyBackendsBelowDesired", "WebDesiredReplicasUnknown", "WebInstanceDown")));
+			assertThat(alertNames(name, "--active")).containsExactly("ConsulNoLeader", "WebHigh5xxRatio");
+		}
+		finally {
+			Shell.tryRun(Duration.ofSeconds(30), "docker", "rm", "-f", name);
+			Files.deleteIfExists(webhook);
+		}
+	}
+
+	/** The names of the alerts that `amtool alert query FILTERS` lists, sorted. */
+	private static List<String> alertNames(String container, String... filters) {
+		List<String> args = new ArrayList<>(List.of("alert", "query", "-o", "json"));
+		args.addAll(List.of(filters));
+		Shell.Result query = amtoolIn(container, args.toArray(String[]::new));
+		assertThat(query.exitCode()).as(query.output()).isZero();
+		return Json.read(query.output()).valueStream()
+			.map((alert) -> alert.path("labels").path("alertname").asString())
+			.sorted()
+			.toList();
+	}
+
+	/** amtool ARGS inside the running Alertmanager CONTAINER, against that Alertmanager. */
+	private static Shell.Result amtoolIn(String container, String... args) {
+		List<String> command = new ArrayList<>(List.of("docker", "exec", container, "amtool",
+				"--alertmanager.url=http://127.0.0.1:9093"));
+		command.addAll(List.of(args));
+		return Shell.tryRun(Duration.ofSeconds(30), command.toArray(String[]::new));
 	}
 
 	/** amtool ARGS in the image, with alertmanager/ mounted read-only where the stack mounts it. */

@@ -5,12 +5,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.cloud.client.serviceregistry.Registration;
-import org.springframework.cloud.consul.model.http.agent.NewService;
-import org.springframework.cloud.consul.serviceregistry.ConsulRegistration;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +16,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 @WebMvcTest(controllers = WhoAmIController.class, properties = "app.whoami.delay-enabled=true")
+@Import(MadeUpRegistration.class)
 class WhoAmIControllerTest {
 
 	@Autowired
@@ -48,22 +45,6 @@ class WhoAmIControllerTest {
 		this.mvc.perform(get("/whoami").param("delayMs", "5001")).andExpect(status().isBadRequest());
 		this.mvc.perform(get("/whoami").param("delayMs", "-1")).andExpect(status().isBadRequest());
 		this.mvc.perform(get("/whoami").param("delayMs", "soon")).andExpect(status().isBadRequest());
-	}
-
-	@TestConfiguration
-	static class Config {
-
-		/** The registration type the service has in production, for a made-up instance. */
-		@Bean
-		Registration registration() {
-			NewService service = new NewService();
-			service.setId("web-test-1");
-			service.setName("web");
-			service.setAddress("10.20.0.7");
-			service.setPort(8181);
-			return new ConsulRegistration(service, null);
-		}
-
 	}
 
 }

@@ -25,8 +25,11 @@ import static org.awaitility.Awaitility.await;
 @SystemTest
 class AlertingSystemIT {
 
-	/** Issue 13: within 2 minutes of the replacement being served, the registry holds exactly the live instances. */
-	private static final Duration MAX_CONVERGENCE = Duration.ofMinutes(2);
+	/**
+	 * Within a minute of the crash, the registry holds exactly the live instances (README; issue 13
+	 * asked for 2 minutes from the replacement being served).
+	 */
+	private static final Duration MAX_CONVERGENCE = Duration.ofMinutes(1);
 
 	@Test
 	@Order(1)
@@ -69,11 +72,12 @@ class AlertingSystemIT {
 		figures.put("secondsFromKillToNodeReaped", Timing.secondsBetween(killedAt, reapedAt[0]));
 		figures.put("secondsFromReplacementServedToRegistryConverged",
 				Math.max(0, Timing.secondsBetween(servedAt, convergedAt)));
+		figures.put("secondsFromKillToRegistryConverged", Timing.secondsBetween(killedAt, convergedAt));
 		figures.put("limitSeconds", Timing.seconds(MAX_CONVERGENCE));
 		figures.put("liveAddresses", view.live());
 		Report.write("registry converges after a SIGKILL", figures);
 
-		assertThat(Timing.secondsBetween(servedAt, convergedAt)).as("seconds from the replacement served to a true registry")
+		assertThat(Timing.secondsBetween(killedAt, convergedAt)).as("seconds from the crash to a true registry")
 			.isLessThan(Timing.seconds(MAX_CONVERGENCE));
 		assertThat(view.catalog()).doesNotContain(victimAddress);
 		// Reaped (force-leave -prune): not even a "left" member remains; every live instance's agent is alive.

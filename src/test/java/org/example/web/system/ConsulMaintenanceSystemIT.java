@@ -17,7 +17,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The control plane survives its own maintenance, under the constant load through HAProxy: a
  * rolling restart of the Consul servers (what every Consul upgrade or configuration change does)
- * keeps a leader and ends with all servers voters; stopping and starting all servers at once (a
+ * is never without a leader for more than a few seconds at a time and ends with all servers live
+ * voters (how many elections it takes is recorded, not asserted: Consul 1.8.7 cannot hand
+ * leadership over, README); stopping and starting all servers at once (a
  * reboot of a single-node swarm) brings back a leader and all voters within a minute, every time.
  * The reasons for the servers' configuration: docs/consul-maintenance.md.
  */
@@ -35,7 +37,7 @@ class ConsulMaintenanceSystemIT {
 
 	@Test
 	@Order(1)
-	void rollingRestartOfTheServersKeepsALeaderAndEndsWithAllVoters(SwarmStack stack) {
+	void rollingRestartOfTheServersIsNeverLongWithoutALeaderAndEndsWithAllVoters(SwarmStack stack) {
 		stack.awaitHealthyConsul(Duration.ofMinutes(2));
 		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(10));
 				ConsulLeaderWatch watch = ConsulLeaderWatch.start(stack)) {
@@ -71,7 +73,7 @@ class ConsulMaintenanceSystemIT {
 		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(15))) {
 			for (int i = 1; i <= FULL_RESTARTS; i++) {
 				Shell.run(Duration.ofMinutes(2), "docker", "service", "scale", "--detach=false", SwarmStack.CONSUL + "=0");
-				// Each server leaves the cluster before it exits (up to its stop grace period).
+				// Each server stops within its stop grace period; it does not leave the cluster (consul/server.hcl).
 				await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
 					.until(() -> stack.containers(SwarmStack.CONSUL).isEmpty());
 				scenario.hold(Duration.ofSeconds(5));

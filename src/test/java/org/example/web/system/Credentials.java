@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.example.web.support.Http;
 
@@ -39,6 +40,22 @@ final class Credentials {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot read the secret " + name + " in " + SECRETS_DIR
 					+ " (made by deploy/secrets.sh; root only)", ex);
+		}
+	}
+
+	/**
+	 * Whether TEXT holds one of the secrets a report could catch: an ACL token (*.token) or the
+	 * operators' password. Secrets that cannot be read here count as absent.
+	 */
+	static boolean appearsIn(String text) {
+		try (Stream<Path> files = Files.list(SECRETS_DIR)) {
+			return files.filter((f) -> f.getFileName().toString().endsWith(".token")
+					|| f.getFileName().toString().equals("operator-password"))
+				.map((f) -> read(f.getFileName().toString()))
+				.anyMatch((secret) -> secret.length() >= 8 && text.contains(secret));
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return false;
 		}
 	}
 

@@ -67,6 +67,19 @@ final class Intruder implements AutoCloseable {
 		return Shell.tryRun(Duration.ofSeconds(60), "docker", "exec", this.name, "sh", "-c", script);
 	}
 
+	/**
+	 * Writes the header "X-Consul-Token: TOKEN" from the mounted secret {@code /secrets/NAME} to
+	 * {@code /dev/shm/HEADER} (for curl's {@code -H @file}: the token is never on a command line);
+	 * fails when the secret is missing or empty, so that no check runs with an empty token.
+	 */
+	void tokenHeader(String name, String header) {
+		Shell.Result result = sh("test -s /secrets/" + name + " && printf 'X-Consul-Token: %s\\n' \"$(cat /secrets/" + name
+				+ ")\" > /dev/shm/" + header);
+		if (result.exitCode() != 0) {
+			throw new IllegalStateException("no token in /secrets/" + name + " of " + this.name + ": " + result.output());
+		}
+	}
+
 	String logs() {
 		return Shell.tryRun(Duration.ofSeconds(20), "docker", "logs", this.name).output();
 	}

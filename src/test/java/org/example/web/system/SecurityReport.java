@@ -74,11 +74,17 @@ final class SecurityReport implements BeforeAllCallback, TestWatcher {
 		result(context, "aborted");
 	}
 
-	/** Records one check (its verdict is computed by the caller) and returns whether it was as expected. */
+	/**
+	 * Records one check (its verdict is computed by the caller) and returns whether it was as
+	 * expected. What was observed never goes into the report with a secret of $SECRETS_DIR in it:
+	 * such a check is withheld and fails.
+	 */
 	static synchronized boolean check(String attack, String attempt, String expected, Object observed, boolean asExpected) {
-		checks.add(new Check(attack, attempt, expected, String.valueOf(observed), asExpected));
+		String seen = String.valueOf(observed);
+		boolean secret = Credentials.appearsIn(seen);
+		checks.add(new Check(attack, attempt, expected, secret ? "(withheld: it holds a secret)" : seen, asExpected && !secret));
 		save();
-		return asExpected;
+		return asExpected && !secret;
 	}
 
 	/** The legitimate load during an attack (and into system-tests.json). */

@@ -1,6 +1,7 @@
 package org.example.web.system;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,20 @@ class SecuritySystemIT {
 	/** HAProxy's request timeout (haproxy/haproxy.cfg, timeout http-request). */
 	static final Duration REQUEST_HEADERS_WITHIN = Duration.ofSeconds(5);
 
+	/**
+	 * The most header fields a request may have at the edge: haproxy/haproxy.cfg's tune.http.maxhdr
+	 * takes one slot more than the fields (the end of the headers); one more field gets 400.
+	 */
+	static final int MAX_HEADER_FIELDS = haproxyTune("tune.http.maxhdr") - 1;
+
+	/** The edge's room for the request line and headers, in KB (tune.bufsize - tune.maxrewrite). */
+	static final int HEADER_ROOM_KB = (haproxyTune("tune.bufsize") - haproxyTune("tune.maxrewrite")) / 1024;
+
+	/** A header field that fits in that room, and one that does not. */
+	static final int LARGE_HEADER_KB = HEADER_ROOM_KB - 1;
+
+	static final int TOO_LARGE_HEADER_KB = HEADER_ROOM_KB + 1;
+
 	/** Names, versions and stack traces that an answer must never show. */
 	static final Pattern LEAK = Pattern.compile(
 			"(?i)haproxy|tomcat|apache|jetty|spring|exception|\\.java\\b|\\bat [a-z]+\\.[a-z]|\\b\\d+\\.\\d+\\.\\d+");
@@ -88,7 +103,7 @@ class SecuritySystemIT {
 			String catalog = "{\"Node\":\"web-rogue\",\"Address\":\"" + address
 					+ "\",\"Service\":{\"Service\":\"web\",\"ID\":\"web-rogue\",\"Port\":8181}}";
 			// The attacker stole the read-only token of discovery (it sits in every web container).
-			rogue.sh("printf 'X-Consul-Token: %s\\n' \"$(cat /secrets/discovery.token)\" > /dev/shm/read-only");
+			rogue.tokenHeader("discovery.token", "read-only");
 			for (String[] token : List.of(new String[] { "without a token", "" },
 					new String[] { "with the read-only discovery token", "-H @/dev/shm/read-only " })) {
 				everyServer(a, rogue, "PUT /v1/agent/service/register (web at its own address), " + token[0],
@@ -115,14 +130,34 @@ class SecuritySystemIT {
 
 	@Test
 	@Order(2)
-	@DisplayName("b. Consul's KV and agent endpoints without a token")
+	@DisplayName("b. Consul's KV and agent endpoints without a token, or with another role's token")
 	void bConsulKvAndAgentEndpointsNeedAToken(SwarmStack stack) {
 		String b = "b";
 		String configBefore = stack.consul("kv", "get", "haproxy/haproxy.cfg");
+		List<String> roles = List.of("haproxy", "web-service", "prometheus");
 		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3));
-				Intruder rogue = Intruder.start(stack, "kv", "sleep 600")) {
+				Intruder rogue = Intruder.start(stack, "kv", "sleep 600",
+						roles.stream().map((r) -> Credentials.file(r + ".token") + ":/secrets/" + r + ".token").toArray(String[]::new))) {
 			scenario.hold(Duration.ofSeconds(2));
 			IntPredicate forbidden = (c) -> c == 403;
+			// Stolen tokens of other roles (each sits in its service's containers): least privilege.
+			for (String role : roles) {
+				rogue.tokenHeader(role + ".token", role);
+				// A valid token reads itself; an empty or unknown one gets 403: the 403s below are the role's.
+				// The answer holds the token: only the statuses go into the report.
+				everyServer(b, rogue, "GET /v1/acl/token/self with " + role + "'s token (a valid token reads itself)",
+						"-H @/dev/shm/" + role + " ", "/v1/acl/token/self", "200 (the answer not shown: it holds the token)",
+						(c) -> c == 200, false);
+			}
+			everyServer(b, rogue, "PUT /v1/kv/haproxy/haproxy.cfg with HAProxy's token (it may only read)",
+					"-X PUT -d 'global' -H @/dev/shm/haproxy ", "/v1/kv/haproxy/haproxy.cfg", "403", forbidden);
+			everyServer(b, rogue, "GET /v1/kv/haproxy/operators.cfg (the operators' userlist) with the web service's token",
+					"-H @/dev/shm/web-service ", "/v1/kv/haproxy/operators.cfg", "403", forbidden);
+			everyServer(b, rogue, "PUT /v1/agent/service/register (a service other than web) with the web service's token",
+					"-X PUT -d '{\"Name\":\"prometheus\",\"ID\":\"rogue\",\"Port\":9090}' -H @/dev/shm/web-service ",
+					"/v1/agent/service/register", "403", forbidden);
+			everyServer(b, rogue, "GET /v1/kv/haproxy/operators.cfg with Prometheus' token", "-H @/dev/shm/prometheus ",
+					"/v1/kv/haproxy/operators.cfg", "403", forbidden);
 			everyServer(b, rogue, "GET /v1/kv/haproxy/haproxy.cfg (HAProxy's configuration)", "", "/v1/kv/haproxy/haproxy.cfg",
 					"403", forbidden);
 			everyServer(b, rogue, "GET /v1/kv/?recurse (every key)", "", "/v1/kv/?recurse", "403, or 404: nothing listed",
@@ -258,11 +293,12 @@ class SecuritySystemIT {
 
 	@Test
 	@Order(5)
-	@DisplayName("e. A flood from one client")
-	void eAFloodFromOneClientIsLimitedAndNobodyElseNotices(SwarmStack stack) throws IOException {
+	@DisplayName("e. A flood from one client: requests, then connections")
+	void eAFloodOfRequestsOrConnectionsFromOneClientIsLimitedAndNobodyElseNotices(SwarmStack stack) throws IOException {
 		String e = "e";
 		int limit = haproxyEnvironment("EDGE_REQUESTS_PER_10S_PER_CLIENT", 1000);
 		int flood = 2 * limit;
+		int connections = haproxyEnvironment("EDGE_CONNECTIONS_PER_CLIENT", 100);
 		Path floodRequests = Files.createTempFile("sec-it-flood", ".curl");
 		Path fewRequests = Files.createTempFile("sec-it-neighbour", ".curl");
 		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(4));
@@ -283,17 +319,20 @@ class SecuritySystemIT {
 					"5", url).output().strip();
 			Map<String, Long> neighbourCodes = statusCounts(neighbour.exec(Duration.ofSeconds(60), "curl", "-s", "-m", "5",
 					"-K", fewRequests.toString(), "-w", "%{http_code}\\n"));
+			checkTheConnectionLimit(e, neighbour, connections);
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(2));
 
 			SecurityReport.check(e, "client " + flooder.address() + " before its flood", "200", before, before.equals("200"));
 			long ok = codes.getOrDefault("200", 0L);
 			long limited = codes.getOrDefault("429", 0L);
+			// The request before the flood is in the same 10 s: it counts towards the limit too.
+			long served = ok + (before.equals("200") ? 1 : 0);
 			SecurityReport.check(e, flood + " GET /status from " + flooder.address() + " as fast as it can (limit "
 					+ limit + " per 10 s per client)",
 					"429 once past the limit (HAProxy's rate is a sliding estimate: between " + limit + " and " + flood
-							+ " served)",
+							+ " served, the request before included)",
 					codes + " in " + LoadSummary.round(seconds) + " s",
-					limited > 0 && ok >= limit / 2 && ok < flood && ok + limited == flood);
+					limited > 0 && served >= limit && ok < flood && ok + limited == flood);
 			SecurityReport.check(e, "the flooder's next request", "429", after, after.equals("429"));
 			SecurityReport.check(e, "20 GET /status from another client " + neighbour.address() + " right after",
 					"all 200", neighbourCodes, neighbourCodes.equals(Map.of("200", 20L)));
@@ -330,25 +369,51 @@ class SecuritySystemIT {
 		}
 	}
 
-	/** A malformed request, and whether only a JSON body is acceptable for it. */
-	record Malformed(String name, String request, boolean jsonOnly) {
+	/**
+	 * A malformed request, the status it must get (0: any 4xx), and whether only a JSON body is
+	 * acceptable for it.
+	 */
+	record Malformed(String name, String request, int status, boolean jsonOnly) {
+
+		Malformed(String name, String request, boolean jsonOnly) {
+			this(name, request, 0, jsonOnly);
+		}
+
+		boolean expected(int answered) {
+			return (this.status == 0) ? answered >= 400 && answered < 500 : answered == this.status;
+		}
+
+	}
+
+	/**
+	 * A request with this many header fields in all, Host among them. HTTP/1.0: the connection
+	 * closes after the answer without a Connection field (HAProxy does not count that one).
+	 */
+	private static String withHeaderFields(int fields) {
+		StringBuilder request = new StringBuilder("GET /status HTTP/1.0\r\nHost: sec-it\r\n");
+		for (int i = 1; i < fields; i++) {
+			request.append("X-Field-").append(i).append(": ").append(i).append("\r\n");
+		}
+		return request.append("\r\n").toString();
+	}
+
+	/** A request with one header field of this many KB (plus Host and Connection). */
+	private static String withAHeaderFieldOf(int kilobytes) {
+		return "GET /status HTTP/1.1\r\nHost: sec-it\r\nConnection: close\r\nX-Big: " + "a".repeat(kilobytes * 1024)
+				+ "\r\n\r\n";
 	}
 
 	@Test
 	@Order(7)
-	@DisplayName("g. Malformed, oversized and smuggling-shaped requests")
-	void gMalformedRequestsGetA4xxAndNothingLeaks(SwarmStack stack) {
+	@DisplayName("g. Malformed, oversized and smuggling-shaped requests; requests just within the limits")
+	void gMalformedRequestsGetA4xxRequestsWithinTheLimitsAreServedAndNothingLeaks(SwarmStack stack) {
 		String g = "g";
 		String host = "Host: sec-it\r\nConnection: close\r\n";
-		StringBuilder hundred = new StringBuilder();
-		for (int i = 0; i < 100; i++) {
-			hundred.append("X-Field-").append(i).append(": ").append(i).append("\r\n");
-		}
 		List<Malformed> requests = List.of(new Malformed("bad request line", "GARBAGE / NONSENSE\r\n\r\n", false),
 				new Malformed("invalid percent-encoding /%zz", "GET /%zz HTTP/1.1\r\n" + host + "\r\n", true),
-				new Malformed("100 header fields", "GET /status HTTP/1.1\r\n" + host + hundred + "\r\n", false),
-				new Malformed("a 20 KB header field", "GET /status HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(20 * 1024)
-						+ "\r\n\r\n", false),
+				new Malformed((MAX_HEADER_FIELDS + 1) + " header fields", withHeaderFields(MAX_HEADER_FIELDS + 1), 400, false),
+				new Malformed("a " + TOO_LARGE_HEADER_KB + " KB header field", withAHeaderFieldOf(TOO_LARGE_HEADER_KB), 400,
+						false),
 				new Malformed("Content-Length and Transfer-Encoding (CL.TE smuggling shape)", "GET /status HTTP/1.1\r\n" + host
 						+ "Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG", true),
 				new Malformed("two different Content-Lengths", "GET /status HTTP/1.1\r\n" + host
@@ -361,15 +426,25 @@ class SecuritySystemIT {
 				new Malformed("HTTP/0.9", "GET /status\r\n", false));
 		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3))) {
 			scenario.hold(Duration.ofSeconds(2));
+			// Just within the edge's limits: served (the instance takes what HAProxy lets through).
+			for (Map.Entry<String, String> within : List.of(
+					Map.entry(MAX_HEADER_FIELDS + " header fields", withHeaderFields(MAX_HEADER_FIELDS)),
+					Map.entry("a " + LARGE_HEADER_KB + " KB header field", withAHeaderFieldOf(LARGE_HEADER_KB)))) {
+				RawHttp.Answer answer = RawHttp.send(Endpoints.PUBLIC_PORT, within.getValue(), Duration.ofSeconds(8));
+				SecurityReport.check(g, within.getKey() + " (within the limits)", "200 OK",
+						answer.status() + " " + answer.body().strip(),
+						answer.status() == 200 && answer.body().strip().equals("OK"));
+			}
 			for (Malformed request : requests) {
 				RawHttp.Answer answer = RawHttp.send(Endpoints.PUBLIC_PORT, request.request(), Duration.ofSeconds(8));
 				boolean json = isJson(answer.body());
 				boolean builtIn = isHaproxyBuiltInPage(answer);
 				SecurityReport.check(g, request.name(),
-						"4xx; " + (request.jsonOnly() ? "JSON body" : "JSON body, or HAProxy's parser's built-in page")
+						((request.status() == 0) ? "4xx" : String.valueOf(request.status())) + "; "
+								+ (request.jsonOnly() ? "JSON body" : "JSON body, or HAProxy's parser's built-in page")
 								+ "; no name, version or stack trace",
 						answer.status() + ", " + bodyKind(answer) + leaks(answer),
-						answer.status() >= 400 && answer.status() < 500 && (json || (!request.jsonOnly() && builtIn))
+						request.expected(answer.status()) && (json || (!request.jsonOnly() && builtIn))
 								&& leaks(answer).isEmpty());
 			}
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(2));
@@ -379,14 +454,41 @@ class SecuritySystemIT {
 
 	// --- helpers ----------------------------------------------------------------------------------
 
-	/** The same curl call from the intruder to every Consul server; one check with the statuses. */
+	/**
+	 * The client holds as many connections as it may have open (bash, /dev/tcp), then asks on one
+	 * more: refused (curl: no HTTP status). Once it has closed them, it is served again.
+	 */
+	private static void checkTheConnectionLimit(String attack, NetNamespace client, int limit) {
+		String url = "http://" + client.hostAddress() + ":" + Endpoints.PUBLIC_PORT + "/status";
+		String script = "held=0; for ((i = 0; i < " + limit + "; i++)); do exec {fd}<>/dev/tcp/" + client.hostAddress()
+				+ "/" + Endpoints.PUBLIC_PORT + " && held=$((held + 1)); done; sleep 0.5; "
+				+ "echo \"$held $(curl -s -o /dev/null -w '%{http_code}' -m 5 " + url + ")\"";
+		String[] heldAndNext = client.exec(Duration.ofSeconds(30), "bash", "-c", script).output().strip().split("\\s+");
+		String after = client.exec(Duration.ofSeconds(20), "bash", "-c",
+				"sleep 1; curl -s -o /dev/null -w '%{http_code}' -m 5 " + url).output().strip();
+		SecurityReport.check(attack, client.address() + " holds " + limit + " connections (limit " + limit
+				+ " per client), then opens one more; then closes them and asks again",
+				limit + " held, the next refused (no HTTP status: 000), then 200",
+				String.join(" ", heldAndNext) + ", then " + after,
+				heldAndNext.length == 2 && heldAndNext[0].equals(String.valueOf(limit)) && heldAndNext[1].equals("000")
+						&& after.equals("200"));
+	}
+
+	/** The same curl call from the intruder to every Consul server; one check with the statuses (and the first body's start). */
 	private static void everyServer(String attack, Intruder from, String attempt, String curlArgs, String path,
 			String expected, IntPredicate accepted) {
+		everyServer(attack, from, attempt, curlArgs, path, expected, accepted, true);
+	}
+
+	/** ... without any body in the report when showBody is false (an answer that holds a secret). */
+	private static void everyServer(String attack, Intruder from, String attempt, String curlArgs, String path,
+			String expected, IntPredicate accepted, boolean showBody) {
 		Shell.Result result = from.sh(CURL + EVERY_SERVER + "c " + curlArgs + "\"http://$s:8500" + path + "\"; done");
 		List<String> answers = result.output().lines().filter((l) -> l.matches("\\d{3}( .*)?")).toList();
 		List<Integer> codes = answers.stream().map((l) -> Integer.parseInt(l.substring(0, 3))).toList();
 		String observed = codes.stream().map(String::valueOf).collect(Collectors.joining(", "))
-				+ answers.stream().map((l) -> l.substring(3).strip()).filter((s) -> !s.isEmpty()).findFirst().map((s) -> " (" + s + ")").orElse("");
+				+ (showBody ? answers.stream().map((l) -> l.substring(3).strip()).filter((s) -> !s.isEmpty()).findFirst()
+					.map((s) -> " (" + s + ")").orElse("") : "");
 		SecurityReport.check(attack, attempt + ", each of the " + SwarmStack.CONSUL_SERVERS + " servers", expected,
 				codes.isEmpty() ? "no answer: " + result.output().strip() : observed,
 				codes.size() == SwarmStack.CONSUL_SERVERS && codes.stream().allMatch(accepted::test));
@@ -420,6 +522,21 @@ class SecuritySystemIT {
 			.filter((p) -> p.matches("\\d+"))
 			.map(Integer::valueOf)
 			.collect(Collectors.toCollection(TreeSet::new));
+	}
+
+	/** A number that haproxy/haproxy.cfg sets in its global section ("    tune.bufsize 16384"). */
+	static int haproxyTune(String name) {
+		try {
+			return Files.readAllLines(Project.ROOT.resolve("haproxy/haproxy.cfg")).stream()
+				.map(String::strip)
+				.filter((line) -> line.startsWith(name + " "))
+				.map((line) -> Integer.parseInt(line.substring(name.length()).strip()))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("haproxy/haproxy.cfg sets no " + name));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/** A variable of the HAProxy service's environment (deploy/docker-stack.yml), or the default. */

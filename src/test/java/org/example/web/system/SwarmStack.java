@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import org.example.web.support.Json;
 import org.example.web.support.Project;
@@ -378,8 +379,16 @@ final class SwarmStack implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * How many raft voters are alive in gossip: a stopped server stays a voter in raft's
+	 * configuration (consul/server.hcl), so `list-peers` alone would count it.
+	 */
 	long voters() {
-		return raftPeers().stream().filter((p) -> p[3].equals("true")).count();
+		Set<String> alive = consulMembers().stream()
+			.filter(ConsulMember::isAlive)
+			.map(ConsulMember::node)
+			.collect(Collectors.toSet());
+		return raftPeers().stream().filter((p) -> p[3].equals("true") && alive.contains(p[0])).count();
 	}
 
 	/** Rows of `consul operator raft list-peers` as [node, address, state, voter]. */

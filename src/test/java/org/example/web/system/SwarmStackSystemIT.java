@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import org.example.web.support.Http;
 import org.example.web.support.Ports;
+import org.example.web.support.Shell;
 import org.example.web.support.Timing;
 import org.example.web.support.WhoAmI;
 import org.junit.jupiter.api.Order;
@@ -21,13 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The real stack on the local swarm: balancing, scaling, Consul failures, redeploy, and what the
- * public frontend must not expose. Light constant load: {@value Scenario#RATE} requests/s.
+ * The real stack on the local swarm: balancing, scaling, Consul failures, redeploy, how its
+ * containers run, and what the public frontend must not expose. Light constant load: {@value Scenario#RATE} requests/s.
  */
 @SystemTest
 class SwarmStackSystemIT {
 
-	/** A new instance gets its first request within this of being ready (README: "within seconds"). */
+	/** A new instance gets its first request within this of being ready (README: "under 5 s"). */
 	static final Duration SCALE_OUT_CONVERGENCE = Duration.ofSeconds(5);
 
 	/**
@@ -161,8 +162,35 @@ class SwarmStackSystemIT {
 		}
 	}
 
+	/**
+	 * README, security model: every container of the single-node stack runs as a non-root user on
+	 * a read-only root file system with all capabilities dropped, and none mounts the Docker socket
+	 * (keepalived, multi-node only, is the exception: deploy/docker-stack.vip.yml).
+	 */
 	@Test
 	@Order(5)
+	void everyContainerIsNonRootReadOnlyWithoutCapabilitiesOrTheDockerSocket(SwarmStack stack) {
+		List<String> containers = Shell.run("docker", "ps", "-q", "--filter", "label=com.docker.stack.namespace=" + SwarmStack.NAME)
+			.lines()
+			.filter((c) -> !c.isBlank())
+			.toList();
+		assertThat(containers).hasSizeGreaterThanOrEqualTo(SwarmStack.REPLICAS + SwarmStack.CONSUL_SERVERS + 1);
+		for (String container : containers) {
+			String[] f = Shell.run("docker", "inspect", "-f", "{{.Name}}|{{.Config.User}}|{{.HostConfig.ReadonlyRootfs}}|"
+					+ "{{.HostConfig.CapDrop}}|{{.HostConfig.CapAdd}}|{{.HostConfig.Privileged}}|"
+					+ "{{range .Mounts}}{{.Source}} {{end}}", container).strip().split("\\|", -1);
+			String user = f[1].split(":")[0];
+			assertThat(user).as("%s: user", f[0]).isNotEmpty().isNotIn("0", "root");
+			assertThat(f[2]).as("%s: read-only root file system", f[0]).isEqualTo("true");
+			assertThat(f[3]).as("%s: capabilities dropped", f[0]).isEqualTo("[ALL]");
+			assertThat(f[4]).as("%s: capabilities added", f[0]).isIn("[]", "<no value>");
+			assertThat(f[5]).as("%s: privileged", f[0]).isEqualTo("false");
+			assertThat(f[6]).as("%s: mounts", f[0]).doesNotContain("docker.sock");
+		}
+	}
+
+	@Test
+	@Order(6)
 	void neitherManagementNorConsulIsReachableThroughThePublicFrontend(SwarmStack stack) {
 		for (String path : List.of("/actuator", "/actuator/health", "/actuator/prometheus", "/v1/agent/self",
 				"/v1/catalog/services", "/ui/", "/stats")) {
@@ -176,7 +204,7 @@ class SwarmStackSystemIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void consulKeepsItsDataOverAStackRemoveAndRedeploy(SwarmStack stack) {
 		stack.awaitHealthyConsul(Duration.ofMinutes(3));
 		String marker = UUID.randomUUID().toString();
