@@ -165,7 +165,16 @@ final class SwarmStack implements AutoCloseable {
 
 	/** Ids of the running containers of a service of the stack. */
 	List<String> containers(String service) {
-		String out = Shell.run("docker", "ps", "-q", "--filter", "label=com.docker.swarm.service.name=" + service);
+		return runningWithLabel("com.docker.swarm.service.name=" + service);
+	}
+
+	/** Every running container of the stack, of all its services. */
+	List<String> stackContainers() {
+		return runningWithLabel("com.docker.stack.namespace=" + NAME);
+	}
+
+	private static List<String> runningWithLabel(String label) {
+		String out = Shell.run("docker", "ps", "-q", "--filter", "label=" + label);
 		return Arrays.stream(out.split("\\s+")).filter((s) -> !s.isBlank()).toList();
 	}
 

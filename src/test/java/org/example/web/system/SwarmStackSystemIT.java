@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The real stack on the local swarm: balancing, scaling, Consul failures, redeploy, how its
- * containers run, and what the public frontend must not expose. Light constant load: {@value Scenario#RATE} requests/s.
+ * containers run, and what the public frontend must not expose. Light constant load:
+ * {@value Scenario#RATE} requests/s.
  */
 @SystemTest
 class SwarmStackSystemIT {
@@ -170,10 +171,7 @@ class SwarmStackSystemIT {
 	@Test
 	@Order(5)
 	void everyContainerIsNonRootReadOnlyWithoutCapabilitiesOrTheDockerSocket(SwarmStack stack) {
-		List<String> containers = Shell.run("docker", "ps", "-q", "--filter", "label=com.docker.stack.namespace=" + SwarmStack.NAME)
-			.lines()
-			.filter((c) -> !c.isBlank())
-			.toList();
+		List<String> containers = stack.stackContainers();
 		assertThat(containers).hasSizeGreaterThanOrEqualTo(SwarmStack.REPLICAS + SwarmStack.CONSUL_SERVERS + 1);
 		for (String container : containers) {
 			String[] f = Shell.run("docker", "inspect", "-f", "{{.Name}}|{{.Config.User}}|{{.HostConfig.ReadonlyRootfs}}|"
