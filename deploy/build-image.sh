@@ -106,15 +106,17 @@ main() {
   build_dir=$(maven_arg build.dir "$REPO_ROOT/target")
   version=$(maven_arg revision "$(sed -n 's:.*<revision>\(.*\)</revision>.*:\1:p' pom.xml | head -n 1)")
   image=$(maven_arg image.name web):$version
+  # The commit the image is built from, in its org.opencontainers.image.revision label (pom.xml).
+  MAVEN_ARGS+=("-Dimage.revision=$(maven_arg image.revision "$(git describe --always --dirty --abbrev=40 2>/dev/null || echo unknown)")")
   mkdir -p "$build_dir/aot"
   rm -f "$build_dir/aot/app.aot"
   log "building $image with Jib (JDK $JAVA_HOME)"
   mvnw package jib:dockerBuild || die "Jib build failed"
   if $aot; then
     train_aot_cache "$image" "$build_dir/aot"
-    # initialize: git-commit-id sets the revision label; the jar is the one built above.
+    # The jar is the one built above.
     if [[ -s $build_dir/aot/app.aot ]]; then
-      mvnw initialize jib:dockerBuild "-Daot.options=-XX:AOTCache=$AOT_CACHE_IN_IMAGE $SPRING_AOT" \
+      mvnw jib:dockerBuild "-Daot.options=-XX:AOTCache=$AOT_CACHE_IN_IMAGE $SPRING_AOT" \
         || die "Jib build (with the ahead-of-time cache) failed"
     fi
   fi

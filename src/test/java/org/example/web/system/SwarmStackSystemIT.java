@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import org.example.web.support.Http;
 import org.example.web.support.Ports;
+import org.example.web.support.Project;
 import org.example.web.support.Shell;
 import org.example.web.support.Timing;
 import org.example.web.support.WhoAmI;
@@ -184,6 +185,23 @@ class SwarmStackSystemIT {
 			assertThat(f[4]).as("%s: capabilities added", f[0]).isIn("[]", "<no value>");
 			assertThat(f[5]).as("%s: privileged", f[0]).isEqualTo("false");
 			assertThat(f[6]).as("%s: mounts", f[0]).doesNotContain("docker.sock");
+		}
+	}
+
+	/**
+	 * The image says what it was built from: every replica's org.opencontainers.image.revision
+	 * label is the commit of this checkout (deploy/build-image.sh; "-dirty" when the tree had
+	 * changes). It said "unknown" on every image until pom.xml took it from the command line.
+	 */
+	@Test
+	@Order(5)
+	void everyReplicaRunsAnImageLabelledWithTheCommitOfThisCheckout(SwarmStack stack) {
+		String checkout = Shell.run("git", "-C", Project.ROOT.toString(), "describe", "--always", "--dirty", "--abbrev=40").strip();
+		List<String> replicas = stack.webContainers();
+		assertThat(replicas).hasSize(SwarmStack.REPLICAS);
+		for (String replica : replicas) {
+			assertThat(Shell.run("docker", "inspect", "-f", "{{index .Config.Labels \"org.opencontainers.image.revision\"}}", replica).strip())
+				.as("%s: image revision label", replica).isEqualTo(checkout);
 		}
 	}
 
