@@ -4,6 +4,8 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.model.http.agent.Service;
@@ -13,12 +15,13 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps the instance registered with its Consul agent. Spring Cloud Consul registers once, when
- * the web server starts, and only logs a warning when the agent does not answer (fail-fast off);
- * its re-register-on-failure applies to TTL checks only. So when Consul comes up after the service,
- * or the agent restarts and forgets its services, nothing would register again. This asks the
- * agent every {@code app.discovery.reregister-interval} whether it still holds the registration
- * and, if not, registers it through the library's own {@link ConsulServiceRegistry}.
+ * Keeps the instance registered with its Consul agent while it is ready. {@link RegisterWhenReady}
+ * registers once, when it becomes ready, and the library only logs a warning when the agent does
+ * not answer (fail-fast off); its re-register-on-failure applies to TTL checks only. So when Consul
+ * comes up after the service, or the agent restarts and forgets its services, nothing would
+ * register again. This asks the agent every {@code app.discovery.reregister-interval} whether it
+ * still holds the registration and, if not, registers it through the library's own
+ * {@link ConsulServiceRegistry}.
  */
 @Component
 class RegistrationWatchdog {
@@ -35,17 +38,21 @@ class RegistrationWatchdog {
 
 	private volatile boolean agentReachable = true;
 
-	RegistrationWatchdog(ConsulClient consul, ConsulServiceRegistry registry, ConsulAutoRegistration registration) {
+	private final ApplicationAvailability availability;
+
+	RegistrationWatchdog(ConsulClient consul, ConsulServiceRegistry registry, ConsulAutoRegistration registration,
+			ApplicationAvailability availability) {
 		this.consul = consul;
 		this.registry = registry;
 		this.registration = registration;
+		this.availability = availability;
 	}
 
 	@Scheduled(initialDelayString = "${app.discovery.reregister-interval}",
 			fixedDelayString = "${app.discovery.reregister-interval}")
 	void ensureRegistered() {
-		// No port yet: the web server has not started, Spring Cloud Consul has not registered yet.
-		if (!this.active || this.registration.getService().getPort() == null) {
+		// Not ready (yet): RegisterWhenReady registers it once it is.
+		if (!this.active || this.availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
 			return;
 		}
 		try {

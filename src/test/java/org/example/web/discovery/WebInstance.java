@@ -25,11 +25,17 @@ final class WebInstance implements AutoCloseable {
 	}
 
 	static WebInstance start(int consulPort) {
+		return start(consulPort, Duration.ofSeconds(1));
+	}
+
+	/** With the agent checking its readiness every {@code checkInterval}. */
+	static WebInstance start(int consulPort, Duration checkInterval) {
 		// A real management port: Spring Cloud Consul builds the check URL from the configured
 		// value, so 0 ("random") would give an invalid check.
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "management.server.port=" + Ports.free(),
 				"spring.cloud.consul.host=localhost", "spring.cloud.consul.port=" + consulPort,
-				"spring.cloud.consul.discovery.health-check-interval=1s", "app.discovery.reregister-interval=1s",
+				"spring.cloud.consul.discovery.health-check-interval=" + checkInterval.toSeconds() + "s",
+				"app.discovery.reregister-interval=1s",
 				"app.discovery.drain-period=" + DRAIN_PERIOD.toMillis() + "ms"));
 		// Command-line arguments: they override application.yaml (builder "properties" do not).
 		return new WebInstance(new SpringApplicationBuilder(WebApplication.class)
