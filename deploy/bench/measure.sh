@@ -30,6 +30,7 @@ CASES=(reference direct ceiling static proxied-reference ours ours-loopback)
 # The replicas measured: a default deploy's (deploy/docker-stack.yml); the scaling trials add one.
 REPLICAS=$(default_web_replicas)
 # Log lines of the service this reads (contracts: docs/architecture.md).
+READY_LINE="Started WebApplication"
 DEREGISTERED_LINE="Deregistered "
 read -r -a CONCURRENCIES <<<"$CONCURRENCIES"
 WORK=$(mktemp -d)
@@ -182,9 +183,9 @@ trials() {
     sleep 3
     new=$(newest_web)
     logs=$(docker logs "$new" 2>/dev/null | grep '^{' || true)
-    started=$(jq -r 'select(.message != null and (.message | startswith($m))) | .message' --arg m "$SERVICE_READY_LINE" <<<"$logs" \
+    started=$(jq -r 'select(.message != null and (.message | startswith($m))) | .message' --arg m "$READY_LINE" <<<"$logs" \
       | sed -E 's/.*process running for ([0-9.]+).*/\1/' | sed -n 1p)
-    ready=$(epoch_ms "$(log_instant "$logs" "$SERVICE_READY_LINE")")
+    ready=$(epoch_ms "$(log_instant "$logs" "$READY_LINE")")
     first=$(request_times "$new" | sed -n 1p)
     # Swarm removes a scaled-in task's container, and its log with it: follow it meanwhile.
     docker logs -f "$new" >"$WORK/trial-$trial.log" 2>&1 &

@@ -57,10 +57,6 @@ PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:8080}
 OPERATOR_URL=${OPERATOR_URL:-http://127.0.0.1:8404}
 OPERATOR_USER=operator
 
-# The service's log line when it is ready, with its JVM's age ("Started WebApplication in 1.4
-# seconds (process running for 1.8)"): a contract with Spring Boot (docs/architecture.md).
-SERVICE_READY_LINE="Started WebApplication"
-
 # The web replicas of a deploy without --replicas: the stack file's ${WEB_REPLICAS:-N}, the one
 # place that number is written.
 default_web_replicas() {

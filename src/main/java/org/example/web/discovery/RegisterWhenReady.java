@@ -12,17 +12,15 @@ import org.springframework.stereotype.Component;
  * Registers the instance with its Consul agent when it is ready, with its check passing from the
  * first moment. Spring Cloud Consul would register it when the public web server starts, before
  * the management server that answers the readiness check and before readiness is up: the agent's
- * first check failed, and the next one came an interval (1 s) later. Measured in the stack: ready
- * at .250, the first check critical at .006 (before it), in HAProxy at 1.444 (registration is
- * switched off in application.yaml, {@code spring.cloud.consul.discovery.register=false}; the
- * library still gives the registration its port).
+ * first check failed, and the next one came an interval (1 s) later. Registration at start-up is
+ * switched off in application.yaml ({@code spring.cloud.consul.discovery.register=false}); the
+ * library still gives the registration its port.
  * <p>
- * When readiness becomes ACCEPTING_TRAFFIC, the check's initial status is "passing" (what the check
- * would find at its next run) and the instance registers. From then on the agent's HTTP check runs
- * every interval and takes the instance out when readiness goes down. Any other readiness state
- * clears the initial status. A registration the agent already holds keeps its check's status
- * (Consul restores it on a registration again), so this only works for the first one; the
- * {@link RegistrationWatchdog} registers again, while ready, when the agent has forgotten it.
+ * The check's initial status is "passing": every registration happens while the instance is
+ * ready (here, and in {@link RegistrationWatchdog}), so it is what the check would find at its
+ * next run. It is set once, before either can register. From then on the agent's HTTP check runs
+ * every interval and takes the instance out when readiness goes down. A registration the agent
+ * already holds keeps its check's status (Consul restores it when a service registers again).
  */
 @Component
 class RegisterWhenReady {
@@ -36,18 +34,17 @@ class RegisterWhenReady {
 	RegisterWhenReady(ConsulServiceRegistry registry, ConsulAutoRegistration registration) {
 		this.registry = registry;
 		this.registration = registration;
+		NewService.Check check = registration.getService().getCheck();
+		if (check != null) {
+			check.setStatus(PASSING);
+		}
 	}
 
 	@EventListener
 	void onReadiness(AvailabilityChangeEvent<ReadinessState> event) {
-		NewService.Check check = this.registration.getService().getCheck();
-		boolean ready = event.getState() == ReadinessState.ACCEPTING_TRAFFIC;
-		if (check != null) {
-			check.setStatus(ready ? PASSING : null);
-		}
 		// Should the agent not answer, the library logs it (fail-fast is off) and the watchdog
 		// registers the instance once it answers.
-		if (ready) {
+		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
 			this.registry.register(this.registration);
 		}
 	}

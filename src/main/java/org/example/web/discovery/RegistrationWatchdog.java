@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
-
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.model.http.agent.Service;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
@@ -34,11 +33,11 @@ class RegistrationWatchdog {
 
 	private final ConsulAutoRegistration registration;
 
+	private final ApplicationAvailability availability;
+
 	private volatile boolean active = true;
 
 	private volatile boolean agentReachable = true;
-
-	private final ApplicationAvailability availability;
 
 	RegistrationWatchdog(ConsulClient consul, ConsulServiceRegistry registry, ConsulAutoRegistration registration,
 			ApplicationAvailability availability) {

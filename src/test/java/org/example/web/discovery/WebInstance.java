@@ -34,7 +34,7 @@ final class WebInstance implements AutoCloseable {
 		// value, so 0 ("random") would give an invalid check.
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "management.server.port=" + Ports.free(),
 				"spring.cloud.consul.host=localhost", "spring.cloud.consul.port=" + consulPort,
-				"spring.cloud.consul.discovery.health-check-interval=" + checkInterval.toSeconds() + "s",
+				"spring.cloud.consul.discovery.health-check-interval=" + checkInterval.toMillis() + "ms",
 				"app.discovery.reregister-interval=1s",
 				"app.discovery.drain-period=" + DRAIN_PERIOD.toMillis() + "ms"));
 		// Command-line arguments: they override application.yaml (builder "properties" do not).

@@ -192,11 +192,13 @@ class SwarmStackSystemIT {
 	 * The image says what it was built from: every replica's org.opencontainers.image.revision
 	 * label is the commit of this checkout (deploy/build-image.sh), with "-dirty" when the tree
 	 * had changes then (a test of a full run may write a report into docs/ before this one runs).
-	 * It said "unknown" on every image until pom.xml took it from the command line.
+	 * It said "unknown" on every image until pom.xml took it from the command line. deploy/test.sh
+	 * builds the image from the checkout before the tests.
 	 */
 	@Test
-	@Order(5)
+	@Order(6)
 	void everyReplicaRunsAnImageLabelledWithTheCommitOfThisCheckout(SwarmStack stack) {
+		stack.reset();
 		String head = Shell.run("git", "-C", Project.ROOT.toString(), "rev-parse", "HEAD").strip();
 		List<String> replicas = stack.webContainers();
 		assertThat(replicas).hasSize(SwarmStack.REPLICAS);
@@ -207,7 +209,7 @@ class SwarmStackSystemIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void neitherManagementNorConsulIsReachableThroughThePublicFrontend(SwarmStack stack) {
 		for (String path : List.of("/actuator", "/actuator/health", "/actuator/prometheus", "/v1/agent/self",
 				"/v1/catalog/services", "/ui/", "/stats")) {
@@ -221,7 +223,7 @@ class SwarmStackSystemIT {
 	}
 
 	@Test
-	@Order(7)
+	@Order(8)
 	void consulKeepsItsDataOverAStackRemoveAndRedeploy(SwarmStack stack) {
 		stack.awaitHealthyConsul(Duration.ofMinutes(3));
 		String marker = UUID.randomUUID().toString();
