@@ -14,13 +14,13 @@ import org.springframework.stereotype.Component;
  * the management server that answers the readiness check and before readiness is up: the agent's
  * first check failed, and the next one came an interval (1 s) later. Registration at start-up is
  * switched off in application.yaml ({@code spring.cloud.consul.discovery.register=false}); the
- * library still gives the registration its port.
+ * library still gives the registration its port and its check.
  * <p>
- * The check's initial status is "passing": every registration happens while the instance is
- * ready (here, and in {@link RegistrationWatchdog}), so it is what the check would find at its
- * next run. It is set once, before either can register. From then on the agent's HTTP check runs
- * every interval and takes the instance out when readiness goes down. A registration the agent
- * already holds keeps its check's status (Consul restores it when a service registers again).
+ * Every registration happens while the instance is ready (here, and in
+ * {@link RegistrationWatchdog}), so it carries the check's initial status "passing": what the
+ * check would find at its next run. From then on the agent's HTTP check runs every interval and
+ * takes the instance out when readiness goes down. A registration the agent already holds keeps
+ * its check's status (Consul restores it when a service registers again).
  */
 @Component
 class RegisterWhenReady {
@@ -34,19 +34,26 @@ class RegisterWhenReady {
 	RegisterWhenReady(ConsulServiceRegistry registry, ConsulAutoRegistration registration) {
 		this.registry = registry;
 		this.registration = registration;
-		NewService.Check check = registration.getService().getCheck();
-		if (check != null) {
-			check.setStatus(PASSING);
-		}
 	}
 
 	@EventListener
 	void onReadiness(AvailabilityChangeEvent<ReadinessState> event) {
-		// Should the agent not answer, the library logs it (fail-fast is off) and the watchdog
-		// registers the instance once it answers.
 		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
-			this.registry.register(this.registration);
+			register();
 		}
+	}
+
+	/**
+	 * Registers the instance, its check passing; only while it is ready. Should the agent not
+	 * answer, the library logs it (fail-fast is off) and the watchdog registers once it answers.
+	 */
+	void register() {
+		// The library makes the check when the web server starts (with its port): set it here.
+		NewService.Check check = this.registration.getService().getCheck();
+		if (check != null) {
+			check.setStatus(PASSING);
+		}
+		this.registry.register(this.registration);
 	}
 
 }

@@ -9,7 +9,6 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.model.http.agent.Service;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
-import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -19,8 +18,7 @@ import org.springframework.stereotype.Component;
  * not answer (fail-fast off); its re-register-on-failure applies to TTL checks only. So when Consul
  * comes up after the service, or the agent restarts and forgets its services, nothing would
  * register again. This asks the agent every {@code app.discovery.reregister-interval} whether it
- * still holds the registration and, if not, registers it through the library's own
- * {@link ConsulServiceRegistry}.
+ * still holds the registration and, if not, registers it again, its check passing.
  */
 @Component
 class RegistrationWatchdog {
@@ -29,7 +27,7 @@ class RegistrationWatchdog {
 
 	private final ConsulClient consul;
 
-	private final ConsulServiceRegistry registry;
+	private final RegisterWhenReady registrar;
 
 	private final ConsulAutoRegistration registration;
 
@@ -39,10 +37,10 @@ class RegistrationWatchdog {
 
 	private volatile boolean agentReachable = true;
 
-	RegistrationWatchdog(ConsulClient consul, ConsulServiceRegistry registry, ConsulAutoRegistration registration,
+	RegistrationWatchdog(ConsulClient consul, RegisterWhenReady registrar, ConsulAutoRegistration registration,
 			ApplicationAvailability availability) {
 		this.consul = consul;
-		this.registry = registry;
+		this.registrar = registrar;
 		this.registration = registration;
 		this.availability = availability;
 	}
@@ -62,7 +60,7 @@ class RegistrationWatchdog {
 			}
 			if (services == null || !services.containsKey(this.registration.getInstanceId())) {
 				log.info("Consul agent does not hold {}: registering", this.registration.getInstanceId());
-				this.registry.register(this.registration);
+				this.registrar.register();
 			}
 		}
 		catch (RuntimeException ex) {

@@ -9,7 +9,6 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.model.http.agent.Service;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
-import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
 import org.springframework.http.ResponseEntity;
 
 import static org.mockito.BDDMockito.given;
@@ -25,13 +24,13 @@ class RegistrationWatchdogTest {
 
 	private final ConsulClient consul = mock(ConsulClient.class);
 
-	private final ConsulServiceRegistry registry = mock(ConsulServiceRegistry.class);
+	private final RegisterWhenReady registrar = mock(RegisterWhenReady.class);
 
 	private final ConsulAutoRegistration registration = mock(ConsulAutoRegistration.class);
 
 	private final ApplicationAvailability availability = mock(ApplicationAvailability.class);
 
-	private final RegistrationWatchdog watchdog = new RegistrationWatchdog(this.consul, this.registry,
+	private final RegistrationWatchdog watchdog = new RegistrationWatchdog(this.consul, this.registrar,
 			this.registration, this.availability);
 
 	@Test
@@ -39,7 +38,7 @@ class RegistrationWatchdogTest {
 		ready(ReadinessState.ACCEPTING_TRAFFIC);
 		agentHolds(Map.of());
 		this.watchdog.ensureRegistered();
-		verify(this.registry).register(this.registration);
+		verify(this.registrar).register();
 	}
 
 	@Test
@@ -47,7 +46,7 @@ class RegistrationWatchdogTest {
 		ready(ReadinessState.ACCEPTING_TRAFFIC);
 		agentHolds(Map.of(ID, new Service()));
 		this.watchdog.ensureRegistered();
-		verify(this.registry, never()).register(this.registration);
+		verify(this.registrar, never()).register();
 	}
 
 	@Test
@@ -55,7 +54,7 @@ class RegistrationWatchdogTest {
 		ready(ReadinessState.REFUSING_TRAFFIC);
 		agentHolds(Map.of());
 		this.watchdog.ensureRegistered();
-		verifyNoInteractions(this.registry, this.consul);
+		verifyNoInteractions(this.registrar, this.consul);
 	}
 
 	@Test
@@ -64,7 +63,7 @@ class RegistrationWatchdogTest {
 		agentHolds(Map.of());
 		this.watchdog.stop();
 		this.watchdog.ensureRegistered();
-		verifyNoInteractions(this.registry, this.consul);
+		verifyNoInteractions(this.registrar, this.consul);
 	}
 
 	private void ready(ReadinessState state) {
