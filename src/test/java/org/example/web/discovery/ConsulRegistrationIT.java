@@ -77,6 +77,23 @@ class ConsulRegistrationIT {
 		}
 	}
 
+	/**
+	 * Passing from the first moment only when the readiness check would pass: an instance whose
+	 * readiness group also requires 1000 TB of free disk (the broken version of ZeroLossSystemIT)
+	 * finishes its start-up and registers, but critical, so it is never in the DNS answer.
+	 */
+	@Test
+	void anInstanceWhoseReadinessIsDownRegistersCritical() {
+		try (WebInstance web = WebInstance.start(consul.httpPort(), Duration.ofMinutes(10),
+				"management.endpoint.health.group.readiness.include=readinessState,diskSpace",
+				"management.health.diskspace.threshold=1000TB")) {
+			assertThat(web.getManagement("/actuator/health/readiness")).isEqualTo(503);
+			// Its own check runs at a random moment within 10 minutes: the status is the initial one.
+			await().atMost(Duration.ofSeconds(15))
+				.untilAsserted(() -> assertThat(check(web).get("Status").asString()).isEqualTo("critical"));
+		}
+	}
+
 	@Test
 	void twoInstancesGetTwoRegistrations() throws Exception {
 		try (WebInstance first = WebInstance.start(consul.httpPort());
@@ -112,6 +129,7 @@ class ConsulRegistrationIT {
 			.isBetween(WebInstance.DRAIN_PERIOD.toMillis(), WebInstance.DRAIN_PERIOD.plus(shutdownBudget).toMillis());
 	}
 
+	/** The instance's check in the catalog (an AssertionError until it is there). */
 	private static JsonNode check(WebInstance web) {
 		return consul.get("/v1/health/checks/" + LocalConsul.SERVICE)
 			.valueStream()

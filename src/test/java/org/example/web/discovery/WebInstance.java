@@ -28,8 +28,8 @@ final class WebInstance implements AutoCloseable {
 		return start(consulPort, Duration.ofSeconds(1));
 	}
 
-	/** With the agent checking its readiness every {@code checkInterval}. */
-	static WebInstance start(int consulPort, Duration checkInterval) {
+	/** With the agent checking its readiness every {@code checkInterval}, and more properties. */
+	static WebInstance start(int consulPort, Duration checkInterval, String... extraProperties) {
 		// A real management port: Spring Cloud Consul builds the check URL from the configured
 		// value, so 0 ("random") would give an invalid check.
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "management.server.port=" + Ports.free(),
@@ -37,6 +37,7 @@ final class WebInstance implements AutoCloseable {
 				"spring.cloud.consul.discovery.health-check-interval=" + checkInterval.toMillis() + "ms",
 				"app.discovery.reregister-interval=1s",
 				"app.discovery.drain-period=" + DRAIN_PERIOD.toMillis() + "ms"));
+		properties.addAll(List.of(extraProperties));
 		// Command-line arguments: they override application.yaml (builder "properties" do not).
 		return new WebInstance(new SpringApplicationBuilder(WebApplication.class)
 			.run(properties.stream().map((p) -> "--" + p).toArray(String[]::new)));
