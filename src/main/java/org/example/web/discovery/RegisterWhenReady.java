@@ -31,10 +31,10 @@ import org.springframework.stereotype.Component;
 @Component
 class RegisterWhenReady {
 
-	static final String PASSING = "passing";
+	private static final String PASSING = "passing";
 
 	/** The health group the Consul check asks for (application.yaml, health-check-url). */
-	static final String READINESS_GROUP = "readiness";
+	private static final String READINESS_GROUP = "readiness";
 
 	private final ConsulServiceRegistry registry;
 
@@ -63,6 +63,7 @@ class RegisterWhenReady {
 		// The library makes the check when the web server starts (with its port): set it here.
 		NewService.Check check = this.registration.getService().getCheck();
 		if (check != null) {
+			// No status: Consul's initial one, critical.
 			check.setStatus(readinessUp() ? PASSING : null);
 		}
 		this.registry.register(this.registration);
