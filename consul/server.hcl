@@ -61,8 +61,9 @@ dns_config {
 # --- security (issue: nothing reachable without a key) -----------------------------------------
 acl {
   enabled                  = true
-  # No token, no access: the UI and API ask for a token; DNS answers with the default token
-  # (secrets.hcl: read-only on service web and its nodes).
+  # Deny what no token allows. A request without a token gets the default token (secrets.hcl:
+  # read-only on service web and its web-* nodes), which DNS needs; the UI and the rest of the API
+  # ask for a token.
   default_policy           = "deny"
   # A server cut off from the leader keeps using the policies it has cached.
   down_policy              = "extend-cache"

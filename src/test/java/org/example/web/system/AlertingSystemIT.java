@@ -99,17 +99,22 @@ class AlertingSystemIT {
 		try (AlertReceiver receiver = AlertReceiver.start()) {
 			stack.reset();
 			String victim = stack.webContainers().get(0);
+			String victimAddress = stack.overlayAddress(victim);
 			// Its Consul agent hangs (SIGSTOP): the container and the JVM stay healthy, so swarm keeps
 			// it, but Consul declares its node failed: critical, out of the DNS answer, not served.
 			long stoppedAt = Timing.now();
 			stack.signalConsulAgentIn(victim, "STOP");
 			AlertReceiver.Notification firing;
 			List<ConsulMember> membersWhileDown;
+			Set<String> dnsWhileDown;
+			int servedWhileDown;
 			long continuedAt;
 			try {
 				firing = receiver.await("WebInstanceDown firing for " + victim + " at " + AlertReceiver.url(),
 						(n) -> n.is("WebInstanceDown", "firing", victim), Duration.ofMinutes(4));
 				membersWhileDown = stack.consulMembers();
+				dnsWhileDown = stack.dnsAddresses();
+				servedWhileDown = SwarmStack.haproxyServersUp();
 			}
 			finally {
 				continuedAt = Timing.now();
@@ -127,8 +132,12 @@ class AlertingSystemIT {
 			figures.put("ruleFor", "1m");
 			Report.write("alert WebInstanceDown delivered and resolved", figures);
 
-			// Alive per swarm, so never reaped, although its node was failed.
-			assertThat(membersWhileDown).anyMatch((m) -> m.node().contains(victim));
+			// While its agent hung: its node failed in Consul, out of the DNS answer, not served by
+			// HAProxy; alive per swarm, so never reaped.
+			assertThat(membersWhileDown).as("the Consul member of %s while its agent hung", victim)
+				.anyMatch((m) -> m.node().contains(victim) && m.status().equals("failed"));
+			assertThat(dnsWhileDown).as("the DNS answer while its agent hung").doesNotContain(victimAddress);
+			assertThat(servedWhileDown).as("web servers UP in HAProxy while its agent hung").isEqualTo(SwarmStack.REPLICAS - 1);
 			assertThat(stack.webContainers()).contains(victim);
 			stack.awaitServersUp(SwarmStack.REPLICAS, Duration.ofMinutes(1));
 		}

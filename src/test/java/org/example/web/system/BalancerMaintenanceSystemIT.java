@@ -28,11 +28,17 @@ class BalancerMaintenanceSystemIT {
 
 	private static final Path CONFIG = Project.ROOT.resolve("haproxy/haproxy.cfg");
 
-	/** From the start of deploy/haproxy-config.sh to HAProxy reloaded with the change (README). */
+	/**
+	 * From the start of deploy/haproxy-config.sh to a new HAProxy worker, started with the changed
+	 * configuration, answering (README).
+	 */
 	static final Duration RELOAD_WITHIN = Duration.ofSeconds(10);
 
 	/** haproxy-run logs this when it reloads HAProxy (haproxy/haproxy-run, reload()). */
 	private static final String RELOADED = "reloading HAProxy (configuration changed in Consul KV";
+
+	/** HAProxy's runtime API inside its container ("stats socket" in haproxy/haproxy.cfg). */
+	private static final int RUNTIME_API_PORT = 9999;
 
 	@Test
 	@Order(1)
@@ -40,12 +46,17 @@ class BalancerMaintenanceSystemIT {
 		stack.scaleAndWait(SwarmStack.REPLICAS);
 		String haproxyBefore = stack.containers(SwarmStack.HAPROXY).getFirst();
 		long reloadsBefore = reloads(haproxyBefore);
+		String workerBefore = workerPid(haproxyBefore);
 		Path changed = changedConfiguration("    timeout http-keep-alive 10s", "    timeout http-keep-alive 9s");
 		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3))) {
 			scenario.hold(Duration.ofSeconds(5));
 			long publishedAt = Timing.now();
 			SwarmStack.script(Duration.ofMinutes(2), "haproxy-config.sh", changed.toString());
-			await().atMost(Duration.ofSeconds(30)).until(() -> reloads(haproxyBefore) > reloadsBefore);
+			// A new worker answers: the master read the changed file and started one with it.
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(200))
+				.ignoreExceptions()
+				.until(() -> !workerPid(haproxyBefore).equals(workerBefore));
 			double secondsToReload = Timing.secondsSince(publishedAt);
 			scenario.figure("secondsFromPublishToReload", secondsToReload);
 			scenario.hold(Duration.ofSeconds(5));
@@ -67,6 +78,7 @@ class BalancerMaintenanceSystemIT {
 	void aConfigurationHaproxyRefusesIsNotPublished(SwarmStack stack) {
 		String haproxy = stack.containers(SwarmStack.HAPROXY).getFirst();
 		long reloadsBefore = reloads(haproxy);
+		String workerBefore = workerPid(haproxy);
 		Path broken = changedConfiguration("    timeout check 1s", "    timeout check banana");
 		Shell.Result result = Shell.tryRun(Duration.ofMinutes(2), "bash",
 				Project.ROOT.resolve("deploy/haproxy-config.sh").toString(), broken.toString());
@@ -74,6 +86,7 @@ class BalancerMaintenanceSystemIT {
 		assertThat(result.output()).contains("timeout check").contains("not published");
 		Timing.pause(Duration.ofSeconds(10));
 		assertThat(reloads(haproxy)).as("HAProxy was not reloaded").isEqualTo(reloadsBefore);
+		assertThat(workerPid(haproxy)).as("the worker that serves").isEqualTo(workerBefore);
 		assertThat(stack.haproxyServersUp()).isEqualTo(SwarmStack.REPLICAS);
 	}
 
@@ -82,6 +95,7 @@ class BalancerMaintenanceSystemIT {
 	void aNewOperatorsPasswordReloadsHaproxyInPlaceWithoutFailingARequest(SwarmStack stack) {
 		String haproxyBefore = stack.containers(SwarmStack.HAPROXY).getFirst();
 		long reloadsBefore = reloads(haproxyBefore);
+		String workerBefore = workerPid(haproxyBefore);
 		String oldAuthorization = Credentials.operatorAuthorization();
 		assertThat(stats(oldAuthorization)).as("the operator port before the rotation").isEqualTo(200);
 		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3))) {
@@ -96,6 +110,7 @@ class BalancerMaintenanceSystemIT {
 		}
 		assertThat(stack.containers(SwarmStack.HAPROXY)).as("the same HAProxy task serves").containsExactly(haproxyBefore);
 		assertThat(reloads(haproxyBefore)).as("HAProxy reloaded").isGreaterThan(reloadsBefore);
+		assertThat(workerPid(haproxyBefore)).as("the worker that serves").isNotEqualTo(workerBefore);
 		assertThat(Credentials.operatorAuthorization()).as("a new password").isNotEqualTo(oldAuthorization);
 		assertThat(stats(Credentials.operatorAuthorization())).as("the new password").isEqualTo(200);
 		assertThat(stats(oldAuthorization)).as("the old password").isEqualTo(401);
@@ -103,6 +118,17 @@ class BalancerMaintenanceSystemIT {
 
 	private static int stats(String authorization) {
 		return Http.get(Endpoints.OPERATOR + "/stats", Map.of("Authorization", authorization)).statusCode();
+	}
+
+	/** The PID of the HAProxy worker that answers the runtime API ("show info"); a reload starts a new one. */
+	private static String workerPid(String container) {
+		String info = Shell.run("docker", "exec", container, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/"
+				+ RUNTIME_API_PORT + " && echo 'show info' >&3 && timeout 2 cat <&3");
+		return info.lines()
+			.filter((line) -> line.startsWith("Pid: "))
+			.map((line) -> line.substring("Pid: ".length()).strip())
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("no Pid in HAProxy's show info: " + info));
 	}
 
 	private static long reloads(String container) {

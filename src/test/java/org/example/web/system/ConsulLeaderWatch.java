@@ -6,9 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,15 +18,19 @@ import tools.jackson.databind.JsonNode;
 /**
  * Watches the Consul servers' raft state every {@link #INTERVAL}: each running server is asked
  * directly (its docker_gwbridge address, /v1/agent/self with the management token) for its raft
- * state and term. A sample "has a leader" when some server says it is in state Leader; leader
- * changes are counted from the leaders seen, elections tried from the highest raft term.
+ * state and term. A sample "has a leader" when some server says it is in state Leader. A
+ * leadership is a leader and its raft term: the same server elected again (a new term) is a new
+ * leadership. Elections tried, won or not, show in the rise of the highest raft term.
  */
 final class ConsulLeaderWatch implements AutoCloseable {
 
 	static final Duration INTERVAL = Duration.ofMillis(500);
 
-	/** One poll: when, which leader (empty: none), the highest term any server reported. */
-	record Sample(long at, String leader, long term) {
+	/**
+	 * One poll: when, which leader (empty: none) in which term (0: none), the highest term any
+	 * server reported.
+	 */
+	record Sample(long at, String leader, long leaderTerm, long term) {
 		boolean hasLeader() {
 			return !this.leader.isEmpty();
 		}
@@ -57,6 +59,7 @@ final class ConsulLeaderWatch implements AutoCloseable {
 	private void poll() {
 		long at = Timing.now();
 		String leader = "";
+		long leaderTerm = 0;
 		long term = 0;
 		try {
 			for (var server : this.stack.gwbridgeAddresses(SwarmStack.CONSUL).entrySet()) {
@@ -70,6 +73,7 @@ final class ConsulLeaderWatch implements AutoCloseable {
 				term = Math.max(term, raft.path("term").asLong(0));
 				if (leader.isEmpty() && raft.path("state").asString("").equals("Leader")) {
 					leader = server.getKey();
+					leaderTerm = raft.path("term").asLong(0);
 				}
 			}
 		}
@@ -77,7 +81,7 @@ final class ConsulLeaderWatch implements AutoCloseable {
 			return; // docker did not answer: no sample
 		}
 		synchronized (this.samples) {
-			this.samples.add(new Sample(at, leader, term));
+			this.samples.add(new Sample(at, leader, leaderTerm, term));
 		}
 	}
 
@@ -128,10 +132,27 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		return all.isEmpty() ? 0 : all.get(all.size() - 1).term() - all.get(0).term();
 	}
 
-	/** The leaders seen, in order (container ids: a restarted server is another container). */
-	Set<String> leaders() {
-		Set<String> leaders = new LinkedHashSet<>();
-		samples().stream().filter(Sample::hasLeader).forEach((s) -> leaders.add(s.leader()));
+	/**
+	 * The leader of each leadership seen, in order (container ids: a restarted server is another
+	 * container); a server that is elected again appears again.
+	 */
+	List<String> leaderships() {
+		return leaderships(samples());
+	}
+
+	static List<String> leaderships(List<Sample> samples) {
+		List<String> leaders = new ArrayList<>();
+		Sample previous = null;
+		for (Sample sample : samples) {
+			if (!sample.hasLeader()) {
+				continue;
+			}
+			if (previous == null || !sample.leader().equals(previous.leader())
+					|| sample.leaderTerm() != previous.leaderTerm()) {
+				leaders.add(sample.leader());
+			}
+			previous = sample;
+		}
 		return leaders;
 	}
 

@@ -51,9 +51,10 @@ class ConsulMaintenanceSystemIT {
 			scenario.hold(Duration.ofSeconds(3));
 			watch.close();
 			scenario.figure("longestSecondsWithoutLeader", watch.longestSecondsWithoutLeader());
-			scenario.figure("leaderChanges", Math.max(0, watch.leaders().size() - 1));
+			List<String> leaderships = watch.leaderships();
+			scenario.figure("leaderChanges", Math.max(0, leaderships.size() - 1));
 			scenario.figure("raftTermRise", watch.termRise());
-			scenario.figure("leadersInOrder", List.copyOf(watch.leaders()));
+			scenario.figure("leadersInOrder", leaderships);
 			scenario.figure("leaderPollInterval", ConsulLeaderWatch.INTERVAL.toMillis() + " ms");
 			LoadSummary load = scenario.finish();
 			Report.write("consul rolling restart", load, scenario.figures());

@@ -389,15 +389,18 @@ final class SwarmStack implements AutoCloseable {
 	}
 
 	/**
-	 * How many raft voters are alive in gossip: a stopped server stays a voter in raft's
-	 * configuration (consul/server.hcl), so `list-peers` alone would count it.
+	 * How many raft voters are alive in gossip at the address raft has for them: a stopped server
+	 * stays a voter in raft's configuration (consul/server.hcl), so `list-peers` alone would count
+	 * it, and a restarted server listed under its previous address is not reachable there
+	 * (docs/consul-maintenance.md, cause 7).
 	 */
 	long voters() {
-		Set<String> alive = consulMembers().stream()
+		Map<String, String> aliveAt = consulMembers().stream()
 			.filter(ConsulMember::isAlive)
-			.map(ConsulMember::node)
-			.collect(Collectors.toSet());
-		return raftPeers().stream().filter((p) -> p[3].equals("true") && alive.contains(p[0])).count();
+			.collect(Collectors.toMap(ConsulMember::node, ConsulMember::address, (first, second) -> first));
+		return raftPeers().stream()
+			.filter((p) -> p[3].equals("true") && p[1].substring(0, p[1].lastIndexOf(':')).equals(aliveAt.get(p[0])))
+			.count();
 	}
 
 	/** Rows of `consul operator raft list-peers` as [node, address, state, voter]. */
