@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
  * Checks alertmanager/alertmanager.yml with amtool in the image the stack runs
  * (local/alertmanager:0.28, deploy/images/alertmanager.sh): the configuration loads, alerts
  * reach the webhook receiver, and a running Alertmanager with it holds back the instance and
- * capacity alerts while ConsulNoLeader fires (README, Observability). Grouping was checked
+ * capacity alerts while ConsulNoLeader fires (README, Observability), and the slow burn of
+ * WebErrorBudgetBurn while its fast burn fires. Grouping was checked
  * against a running Alertmanager by hand (docs/alerting-wiring.md).
  */
 class AlertmanagerConfigIT {
@@ -40,7 +41,7 @@ class AlertmanagerConfigIT {
 	void configurationLoads() {
 		Shell.Result check = amtool("check-config", "/etc/alertmanager/alertmanager.yml");
 		assertThat(check.exitCode()).as(check.output()).isZero();
-		assertThat(check.output()).contains("SUCCESS").contains("1 inhibit rules").contains("1 receivers");
+		assertThat(check.output()).contains("SUCCESS").contains("2 inhibit rules").contains("1 receivers");
 	}
 
 	@Test
@@ -56,7 +57,7 @@ class AlertmanagerConfigIT {
 	}
 
 	@Test
-	void withoutAConsulLeaderTheInstanceAndCapacityAlertsAreHeldBack() throws IOException {
+	void withoutAConsulLeaderTheInstanceAndCapacityAlertsAreHeldBackAndAFastBurnHoldsBackItsSlowOne() throws IOException {
 		Path webhook = Files.createTempFile("alert-webhook-url", "");
 		String name = "alertmanager-inhibit-it-" + ProcessHandle.current().pid();
 		try {
@@ -68,17 +69,20 @@ class AlertmanagerConfigIT {
 					"-v", webhook + ":/run/secrets/alert-webhook-url:ro", IMAGE, "--config.file=/etc/alertmanager/alertmanager.yml",
 					"--storage.path=/tmp/alertmanager", "--cluster.listen-address=");
 			for (String labels : List.of("alertname=ConsulNoLeader", "alertname=WebInstanceDown instance=web-a1b2c3-0001",
-					"alertname=HAProxyBackendsBelowDesired", "alertname=WebDesiredReplicasUnknown", "alertname=WebHigh5xxRatio")) {
+					"alertname=HAProxyBackendsBelowDesired", "alertname=WebDesiredReplicasUnknown", "alertname=WebHigh5xxRatio",
+					"alertname=WebErrorBudgetBurn severity=critical", "alertname=WebErrorBudgetBurn severity=warning")) {
 				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
 					.until(() -> amtoolIn(name, ("alert add " + labels).split(" ")).exitCode() == 0);
 			}
 			// Inhibited: in the API's answer for suppressed alerts once the inhibition is evaluated.
-			await("WebInstanceDown, HAProxyBackendsBelowDesired and WebDesiredReplicasUnknown held back, nothing else")
+			await("WebInstanceDown, HAProxyBackendsBelowDesired, WebDesiredReplicasUnknown and the warning of WebErrorBudgetBurn held back, nothing else")
 				.atMost(Duration.ofSeconds(30))
 				.pollInterval(Duration.ofSeconds(1))
 				.until(() -> alertNames(name, "--inhibited", "--no-active"),
-						(held) -> held.equals(List.of("HAProxyBackendsBelowDesired", "WebDesiredReplicasUnknown", "WebInstanceDown")));
-			assertThat(alertNames(name, "--active")).containsExactly("ConsulNoLeader", "WebHigh5xxRatio");
+						(held) -> held.equals(List.of("HAProxyBackendsBelowDesired", "WebDesiredReplicasUnknown",
+								"WebErrorBudgetBurn warning", "WebInstanceDown")));
+			assertThat(alertNames(name, "--active")).containsExactly("ConsulNoLeader", "WebErrorBudgetBurn critical",
+					"WebHigh5xxRatio");
 		}
 		finally {
 			Shell.tryRun(Duration.ofSeconds(30), "docker", "rm", "-f", name);
@@ -86,14 +90,18 @@ class AlertmanagerConfigIT {
 		}
 	}
 
-	/** The names of the alerts that `amtool alert query FILTERS` lists, sorted. */
+	/**
+	 * The alerts that `amtool alert query FILTERS` lists, sorted: their names, followed by their
+	 * severity where they have one.
+	 */
 	private static List<String> alertNames(String container, String... filters) {
 		List<String> args = new ArrayList<>(List.of("alert", "query", "-o", "json"));
 		args.addAll(List.of(filters));
 		Shell.Result query = amtoolIn(container, args.toArray(String[]::new));
 		assertThat(query.exitCode()).as(query.output()).isZero();
 		return Json.read(query.output()).valueStream()
-			.map((alert) -> alert.path("labels").path("alertname").asString())
+			.map((alert) -> (alert.path("labels").path("alertname").asString() + " "
+					+ alert.path("labels").path("severity").asString("")).strip())
 			.sorted()
 			.toList();
 	}

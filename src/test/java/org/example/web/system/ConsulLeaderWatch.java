@@ -71,9 +71,11 @@ final class ConsulLeaderWatch implements AutoCloseable {
 					continue; // a server that is going or not yet there: no evidence either way
 				}
 				term = Math.max(term, raft.path("term").asLong(0));
-				if (leader.isEmpty() && raft.path("state").asString("").equals("Leader")) {
+				// An old leader may still say Leader for a moment next to the new one: the newer term leads.
+				long serverTerm = raft.path("term").asLong(0);
+				if (raft.path("state").asString("").equals("Leader") && (leader.isEmpty() || serverTerm > leaderTerm)) {
 					leader = server.getKey();
-					leaderTerm = raft.path("term").asLong(0);
+					leaderTerm = serverTerm;
 				}
 			}
 		}
@@ -133,8 +135,8 @@ final class ConsulLeaderWatch implements AutoCloseable {
 	}
 
 	/**
-	 * The leader of each leadership seen, in order (container ids: a restarted server is another
-	 * container); a server that is elected again appears again.
+	 * Each leadership seen, in order, as "container@term" (a restarted server is another container;
+	 * a server elected again appears again, with its new term).
 	 */
 	List<String> leaderships() {
 		return leaderships(samples());
@@ -149,7 +151,7 @@ final class ConsulLeaderWatch implements AutoCloseable {
 			}
 			if (previous == null || !sample.leader().equals(previous.leader())
 					|| sample.leaderTerm() != previous.leaderTerm()) {
-				leaders.add(sample.leader());
+				leaders.add(sample.leader() + "@" + sample.leaderTerm());
 			}
 			previous = sample;
 		}

@@ -14,7 +14,7 @@ class ConsulLeaderWatchTest {
 		List<Sample> samples = List.of(new Sample(0, "a", 2, 2), new Sample(500, "a", 2, 2), new Sample(1000, "", 0, 3),
 				new Sample(1500, "a", 3, 3), new Sample(2000, "b", 5, 5), new Sample(2500, "b", 5, 5));
 
-		assertThat(ConsulLeaderWatch.leaderships(samples)).containsExactly("a", "a", "b");
+		assertThat(ConsulLeaderWatch.leaderships(samples)).containsExactly("a@2", "a@3", "b@5");
 	}
 
 	@Test

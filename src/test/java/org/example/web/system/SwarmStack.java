@@ -389,17 +389,21 @@ final class SwarmStack implements AutoCloseable {
 	}
 
 	/**
-	 * How many raft voters are alive in gossip at the address raft has for them: a stopped server
-	 * stays a voter in raft's configuration (consul/server.hcl), so `list-peers` alone would count
-	 * it, and a restarted server listed under its previous address is not reachable there
-	 * (docs/consul-maintenance.md, cause 7).
+	 * How many servers are raft voters and alive in gossip. `list-peers` names each raft entry after
+	 * the gossip member at its address: an entry under a server's previous address is "(unknown)"
+	 * (docs/consul-maintenance.md, cause 7), a stopped server keeps its entry and name (it stays a
+	 * voter, consul/server.hcl) but its member is not alive, and an entry at an address another
+	 * server holds now (cause 8) carries that server's name a second time: counted once.
 	 */
 	long voters() {
-		Map<String, String> aliveAt = consulMembers().stream()
+		Set<String> alive = consulMembers().stream()
 			.filter(ConsulMember::isAlive)
-			.collect(Collectors.toMap(ConsulMember::node, ConsulMember::address, (first, second) -> first));
+			.map(ConsulMember::node)
+			.collect(Collectors.toSet());
 		return raftPeers().stream()
-			.filter((p) -> p[3].equals("true") && p[1].substring(0, p[1].lastIndexOf(':')).equals(aliveAt.get(p[0])))
+			.filter((p) -> p[3].equals("true") && alive.contains(p[0]))
+			.map((p) -> p[0])
+			.distinct()
 			.count();
 	}
 
