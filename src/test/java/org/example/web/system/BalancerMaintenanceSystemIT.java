@@ -54,21 +54,14 @@ class BalancerMaintenanceSystemIT {
 			scenario.hold(Duration.ofSeconds(5));
 			long publishedAt = Timing.now();
 			SwarmStack.script(Duration.ofMinutes(2), "haproxy-config.sh", changed.toString());
-			// A new worker answers: the master read the changed file and started one with it.
-			await().atMost(Duration.ofSeconds(30))
-				.pollInterval(Duration.ofMillis(200))
-				.ignoreExceptions()
-				.until(() -> !workerPid(haproxyBefore).equals(workerBefore));
+			awaitNewWorker(haproxyBefore, workerBefore);
 			double secondsToReload = Timing.secondsSince(publishedAt);
 			scenario.figure("secondsFromPublishToReload", secondsToReload);
 			scenario.hold(Duration.ofSeconds(5));
 			// And back to the file in the repository, under load as well.
 			String workerOfTheChange = workerPid(haproxyBefore);
 			SwarmStack.script(Duration.ofMinutes(2), "haproxy-config.sh");
-			await().atMost(Duration.ofSeconds(30))
-				.pollInterval(Duration.ofMillis(200))
-				.ignoreExceptions()
-				.until(() -> !workerPid(haproxyBefore).equals(workerOfTheChange));
+			awaitNewWorker(haproxyBefore, workerOfTheChange);
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
 			scenario.figure("sameHaproxyTask", stack.containers(SwarmStack.HAPROXY).contains(haproxyBefore));
 			Report.write("HAProxy configuration changed under load (reload in place)", load, scenario.figures());
@@ -124,6 +117,17 @@ class BalancerMaintenanceSystemIT {
 
 	private static int stats(String authorization) {
 		return Http.get(Endpoints.OPERATOR + "/stats", Map.of("Authorization", authorization)).statusCode();
+	}
+
+	/**
+	 * Waits until another worker than {@code previous} answers: the master read the changed
+	 * configuration and started one with it.
+	 */
+	private static void awaitNewWorker(String container, String previous) {
+		await().atMost(Duration.ofSeconds(30))
+			.pollInterval(Duration.ofMillis(200))
+			.ignoreExceptions()
+			.until(() -> !workerPid(container).equals(previous));
 	}
 
 	/** The PID of the HAProxy worker that answers the runtime API ("show info"); a reload starts a new one. */
