@@ -2,7 +2,8 @@
 # Prepares this machine to build, run and test the system. Idempotent: every step
 # checks first and does nothing when its result is already there.
 #
-#   1. a Docker engine that answers (installs Debian's docker.io and starts dockerd if needed)
+#   1. a Docker engine that answers (installs Debian's docker.io and starts dockerd if needed,
+#      after releasing what a killed engine left behind)
 #   2. a single-node swarm
 #   3. the base images built from Debian packages (no registry needed)
 #   4. host tools the tests and benchmarks use (wrk)
@@ -20,6 +21,33 @@ USAGE
 
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
 
+# A dockerd that was killed while containers ran (kill -9, the end of a CI job) leaves their
+# network namespaces mounted under its exec-root (moby/moby#15857), each with its veth still on
+# docker0 or docker_gwbridge and the address it had. The next engine does not know them and hands
+# those addresses out again: a new container (a Testcontainers Consul) then answers for a few
+# seconds, until the bridge learns the dead namespace's MAC for the same address. Called only when
+# no engine runs, so every entry there is stale (the engine recreates the swarm's own ones); one
+# that still holds a process is left alone. Plain files there are mount points already released.
+NETNS_DIR=/run/docker/netns
+release_stale_network_namespaces() {
+  [[ -d $NETNS_DIR ]] || return 0
+  local -A in_use=()
+  local link ns released=0
+  for link in /proc/[0-9]*/ns/net; do
+    link=$(readlink "$link" 2>/dev/null) && in_use[$link]=1
+  done
+  for ns in "$NETNS_DIR"/*; do
+    [[ -e $ns ]] || continue
+    if mountpoint -q "$ns"; then
+      [[ -z ${in_use["net:[$(stat -L -c %i "$ns")]"]:-} ]] || continue
+      umount "$ns" || continue
+      released=$((released + 1))
+    fi
+    rm -f "$ns"
+  done
+  ((released == 0)) || log "released $released network namespace(s) left by an engine that was killed"
+}
+
 ensure_engine() {
   if docker info >/dev/null 2>&1; then
     log "Docker engine answers"
@@ -30,6 +58,7 @@ ensure_engine() {
     apt_get update >/dev/null
     apt_get install docker.io >/dev/null || die "apt-get install docker.io failed"
   fi
+  release_stale_network_namespaces
   log "starting dockerd (log: $DOCKERD_LOG)"
   # setsid: the engine must outlive this script and the shell that ran it.
   # Prefer local images: no registry is reachable, and a lookup would delay every task.
