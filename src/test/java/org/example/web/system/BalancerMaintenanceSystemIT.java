@@ -37,12 +37,6 @@ class BalancerMaintenanceSystemIT {
 	/** haproxy-run logs this when it reloads HAProxy (haproxy/haproxy-run, reload()). */
 	private static final String RELOADED = "reloading HAProxy (configuration changed in Consul KV";
 
-	/**
-	 * HAProxy's runtime API inside its container: "stats socket" in haproxy/haproxy.cfg, which
-	 * haproxy/haproxy-run (runtime_api) uses too.
-	 */
-	private static final int RUNTIME_API_PORT = 9999;
-
 	@Test
 	@Order(1)
 	void aConfigurationChangeReloadsHaproxyInPlaceWithoutFailingARequest(SwarmStack stack) {
@@ -132,8 +126,7 @@ class BalancerMaintenanceSystemIT {
 
 	/** The PID of the HAProxy worker that answers the runtime API ("show info"); a reload starts a new one. */
 	private static String workerPid(String container) {
-		String info = Shell.run("docker", "exec", container, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/"
-				+ RUNTIME_API_PORT + " && echo 'show info' >&3 && timeout 2 cat <&3");
+		String info = Shell.run("docker", "exec", container, "haproxy-run", "--runtime", "show info");
 		return info.lines()
 			.filter((line) -> line.startsWith("Pid: "))
 			.map((line) -> line.substring("Pid: ".length()).strip())
