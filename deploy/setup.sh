@@ -25,12 +25,13 @@ DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
 # network namespaces mounted under its exec-root (moby/moby#15857), each with its veth still on
 # docker0 or docker_gwbridge and the address it had. The next engine does not know them and hands
 # those addresses out again: a new container (a Testcontainers Consul) then answers for a few
-# seconds, until the bridge learns the dead namespace's MAC for the same address. Called only when
-# no engine runs, so every entry there is stale (the engine recreates the swarm's own ones); one
-# that still holds a process is left alone. Plain files there are mount points already released.
+# seconds, until the bridge learns the dead namespace's MAC for the same address. Done only when
+# no dockerd process runs (none answers, none is starting), so every entry there is stale (the
+# engine recreates the swarm's own); one that still holds a process is left alone. Plain files
+# there are mount points already released.
 NETNS_DIR=/run/docker/netns
 release_stale_network_namespaces() {
-  [[ -d $NETNS_DIR ]] || return 0
+  [[ -d $NETNS_DIR ]] && ! pgrep -x dockerd >/dev/null || return 0
   local -A in_use=()
   local link ns released=0
   for link in /proc/[0-9]*/ns/net; do
