@@ -10,11 +10,23 @@ gwbridge_ip() {
 
 # gwbridge_url CONTAINER PORT: http://ADDRESS:PORT/status at that address. Asked again until the
 # address is there (a container just started, an engine busy with the stack), so that a case is
-# never measured at an empty address.
+# never measured at an empty address. A container that has none says why (container_report).
 has_gwbridge_ip() { [[ -n $(gwbridge_ip "$1") ]]; }
 gwbridge_url() {
-  wait_for 30 "a docker_gwbridge address of $1" has_gwbridge_ip "$1"
+  local deadline=$((SECONDS + 30))
+  until has_gwbridge_ip "$1"; do
+    ((SECONDS < deadline)) || die "no docker_gwbridge address of $1 after 30 s; $(container_report "$1")"
+    sleep 1
+  done
   echo "http://$(gwbridge_ip "$1"):$2/status"
+}
+
+# container_report CONTAINER: what became of a container the benchmark needs: its state and its
+# last log lines (a case that stopped, or never got its address, is reported, not just timed out).
+container_report() {
+  docker inspect -f 'state {{.State.Status}}, exit code {{.State.ExitCode}}, OOM killed {{.State.OOMKilled}}, error "{{.State.Error}}", started {{.State.StartedAt}}, finished {{.State.FinishedAt}}' "$1" 2>&1 || true
+  echo "its last log lines:"
+  docker logs --tail 20 "$1" 2>&1 | sed 's/^/  /' || true
 }
 
 # The docker_gwbridge gateway: the address HAProxy sees for the host's own connections.

@@ -241,4 +241,22 @@ class SwarmStackSystemIT {
 		assertThat(Http.get(Endpoints.STATUS).statusCode()).isEqualTo(200);
 	}
 
+	/**
+	 * The operators' door to HAProxy's runtime API (deploy/haproxy.sh, README "Operations"): it
+	 * answers with the balancer's own view, every replica a running server of backend web.
+	 */
+	@Test
+	@Order(9)
+	void operatorsReadTheBalancersServersThroughItsRuntimeApi(SwarmStack stack) {
+		stack.awaitServersUp(SwarmStack.REPLICAS, Duration.ofMinutes(2));
+		// "show servers state web": a version line, a header, then one line per server slot whose
+		// 6th field is its operational state (2: running).
+		long running = SwarmStack.script(Duration.ofSeconds(30), "haproxy.sh", "show servers state web")
+			.lines()
+			.map((line) -> line.split(" "))
+			.filter((fields) -> fields.length > 5 && fields[1].equals("web") && fields[5].equals("2"))
+			.count();
+		assertThat(running).isEqualTo(SwarmStack.REPLICAS);
+	}
+
 }
