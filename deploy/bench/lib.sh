@@ -2,10 +2,14 @@
 
 # The address of a container on docker_gwbridge: what the host reaches without any proxy (the
 # stack's published ports are host mode: the host's own connections to them go through
-# docker-proxy when Docker's userland proxy is on).
+# docker-proxy when Docker's userland proxy is on). Found by the endpoint's name, which the engine
+# derives from the container's network sandbox ("gateway_" + its first 12 characters): the key of
+# the network's container list is the container's id only while the engine finds that sandbox.
 gwbridge_ip() {
-  docker network inspect docker_gwbridge -f '{{range $id, $c := .Containers}}{{$id}} {{$c.IPv4Address}}{{"\n"}}{{end}}' \
-    | awk -v id="$(docker inspect -f '{{.Id}}' "$1")" '$1 == id {sub(/\/.*/, "", $2); print $2}'
+  local endpoint
+  endpoint=gateway_$(docker inspect -f '{{.NetworkSettings.SandboxID}}' "$1" | cut -c1-12)
+  docker network inspect docker_gwbridge -f '{{range .Containers}}{{.Name}} {{.IPv4Address}}{{"\n"}}{{end}}' \
+    | awk -v endpoint="$endpoint" '$1 == endpoint {sub(/\/.*/, "", $2); print $2}'
 }
 
 # gwbridge_url CONTAINER PORT: http://ADDRESS:PORT/status at that address. Asked again until the
