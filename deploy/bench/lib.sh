@@ -17,11 +17,7 @@ gwbridge_ip() {
 # never measured at an empty address. A container that has none says why (container_report).
 has_gwbridge_ip() { [[ -n $(gwbridge_ip "$1") ]]; }
 gwbridge_url() {
-  local deadline=$((SECONDS + 30))
-  until has_gwbridge_ip "$1"; do
-    ((SECONDS < deadline)) || die "no docker_gwbridge address of $1 after 30 s; $(container_report "$1")"
-    sleep 1
-  done
+  wait_until 30 has_gwbridge_ip "$1" || die "no docker_gwbridge address of $1 after 30 s; $(container_report "$1")"
   echo "http://$(gwbridge_ip "$1"):$2/status"
 }
 

@@ -26,14 +26,19 @@ positive_int() {
   bad_args "$name must be a whole number ${max:+from 1 to $max}${max:-1 or more}${why:+ ($why)}, got '$value'"
 }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: re-run COMMAND once a second until it succeeds.
-wait_for() {
-  local timeout=$1 what=$2; shift 2
-  local deadline=$((SECONDS + timeout))
+# wait_until SECONDS COMMAND...: re-run COMMAND once a second until it succeeds; fails (status 1)
+# when it has not within SECONDS.
+wait_until() {
+  local deadline=$((SECONDS + $1)); shift
   until "$@" >/dev/null 2>&1; do
-    (( SECONDS < deadline )) || die "timed out after ${timeout}s waiting for ${what}"
+    (( SECONDS < deadline )) || return 1
     sleep 1
   done
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: wait_until, or stop with what was waited for.
+wait_for() {
+  wait_until "$1" "${@:3}" || die "timed out after ${1}s waiting for ${2}"
 }
 
 # apt-get that waits for the dpkg lock instead of failing when another install runs.
