@@ -1,6 +1,10 @@
 package org.example.web.discovery;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +23,20 @@ import org.springframework.stereotype.Component;
  * comes up after the service, or the agent restarts and forgets its services, nothing would
  * register again. This asks the agent every {@code app.discovery.reregister-interval} whether it
  * still holds the registration and, if not, registers it again, its check passing.
+ * <p>
+ * {@link #stop()} returns only once a pass already under way has ended, so that the deregistration
+ * of {@link DrainOnShutdown} comes after any registration of that pass, not before it.
  */
 @Component
 class RegistrationWatchdog {
 
 	private static final Logger log = LoggerFactory.getLogger(RegistrationWatchdog.class);
+
+	/** How long {@link #stop()} waits for a pass under way: a few calls to the local agent. */
+	static final Duration PASS_UNDER_WAY_WAIT = Duration.ofSeconds(2);
+
+	/** Held by a pass from its check of {@link #active} to its end. */
+	private final Lock pass = new ReentrantLock();
 
 	private final ConsulClient consul;
 
@@ -48,6 +61,16 @@ class RegistrationWatchdog {
 	@Scheduled(initialDelayString = "${app.discovery.reregister-interval}",
 			fixedDelayString = "${app.discovery.reregister-interval}")
 	void ensureRegistered() {
+		this.pass.lock();
+		try {
+			ensureRegisteredNow();
+		}
+		finally {
+			this.pass.unlock();
+		}
+	}
+
+	private void ensureRegisteredNow() {
 		// Not ready (yet): RegisterWhenReady registers it once it is.
 		if (!this.active || this.availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
 			return;
@@ -71,9 +94,20 @@ class RegistrationWatchdog {
 		}
 	}
 
-	/** Stops re-registering: the instance is leaving. */
+	/** Stops re-registering (the instance is leaving), once a pass under way has ended. */
 	void stop() {
 		this.active = false;
+		try {
+			if (this.pass.tryLock(PASS_UNDER_WAY_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.pass.unlock();
+			}
+			else {
+				log.warn("A registration pass still runs after {}; deregistering anyway", PASS_UNDER_WAY_WAIT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

@@ -1,6 +1,12 @@
 package org.example.web.discovery;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +17,9 @@ import org.springframework.cloud.consul.model.http.agent.Service;
 import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
 import org.springframework.http.ResponseEntity;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -64,6 +72,39 @@ class RegistrationWatchdogTest {
 		this.watchdog.stop();
 		this.watchdog.ensureRegistered();
 		verifyNoInteractions(this.registrar, this.consul);
+	}
+
+	@Test
+	void stopReturnsOnlyAfterAPassUnderWayHasRegistered() throws Exception {
+		ready(ReadinessState.ACCEPTING_TRAFFIC);
+		CountDownLatch asking = new CountDownLatch(1);
+		CountDownLatch answer = new CountDownLatch(1);
+		given(this.consul.getAgentServices()).willAnswer((call) -> {
+			asking.countDown();
+			answer.await(10, TimeUnit.SECONDS);
+			return ResponseEntity.ok(Map.of());
+		});
+		AtomicBoolean registered = new AtomicBoolean();
+		willAnswer((call) -> {
+			registered.set(true);
+			return null;
+		}).given(this.registrar).register();
+
+		// A thread each (the common pool has one thread on two cores: stop() would queue behind the pass).
+		try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+			CompletableFuture<Void> pass = CompletableFuture.runAsync(this.watchdog::ensureRegistered, threads);
+			assertThat(asking.await(10, TimeUnit.SECONDS)).isTrue();
+			// The pass is past its check of "stopped" and waits for the agent's answer.
+			CompletableFuture<Boolean> stop = CompletableFuture.supplyAsync(() -> {
+				this.watchdog.stop();
+				return registered.get();
+			}, threads);
+			Thread.sleep(200);
+			assertThat(stop).as("stop() while the pass waits for the agent").isNotDone();
+			answer.countDown();
+			assertThat(stop.get(10, TimeUnit.SECONDS)).as("registered when stop() returned").isTrue();
+			pass.get(10, TimeUnit.SECONDS);
+		}
 	}
 
 	private void ready(ReadinessState state) {
