@@ -111,6 +111,8 @@ ceiling_config() {
 # its own: utime + stime) and of every container (id, nanoseconds: what its processes used, the
 # healthchecks swarm runs in it included). Cheap to read: they are read inside the idle sample.
 machine_jiffies() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat; }
+# The CPUs those jiffies are summed over (the "cpuN" lines): busy / all jiffies times this is cores.
+machine_cpus() { grep -c '^cpu[0-9]' /proc/stat; }
 process_ticks() {
   # The name is in parentheses and may hold spaces: the fields are counted after it.
   awk 'FNR == 1 {

@@ -140,8 +140,8 @@ idle() {
   jiffies0=$(machine_jiffies) ticks0=$(process_ticks) cpu0=$(container_cpu_ns "$cgroups")
   sleep "$seconds"
   cpu1=$(container_cpu_ns "$cgroups") ticks1=$(process_ticks) jiffies1=$(machine_jiffies)
-  awk -v a="$jiffies0" -v b="$jiffies1" 'BEGIN {split(a, x); split(b, y); busy = y[1] - x[1]; all = busy + y[2] - x[2]
-    printf "%.4f\n", busy / all * 2}' >"$raw/idle-busy-cores.txt"   # two cores' worth of jiffies
+  awk -v a="$jiffies0" -v b="$jiffies1" -v cpus="$(machine_cpus)" 'BEGIN {split(a, x); split(b, y)
+    busy = y[1] - x[1]; all = busy + y[2] - x[2]; printf "%.4f\n", busy / all * cpus}' >"$raw/idle-busy-cores.txt"
   # Per process: ticks (1/100 s) used during the sample, the busiest first.
   join <(echo "$ticks0") <(echo "$ticks1") | awk '$5 - $3 > 0 {print $5 - $3, $1, $2}' | sort -nr \
     >"$raw/idle-cpu-ticks-by-process.txt"
