@@ -22,6 +22,9 @@ build_alertmanager() {
   cp "$dir/etc/prometheus/alertmanager.yml" "$dir/etc/alertmanager/alertmanager.yml"
   # Runs as the package's system user; silences and the notification log are its own.
   local uid gid; uid=$(chroot "$dir" id -u prometheus); gid=$(chroot "$dir" id -g prometheus)
+  # The stack gives this user its secret (deploy/docker-stack.yml: uid "100", gid "101").
+  [[ $uid == 100 && $gid == 101 ]] \
+    || die "the prometheus user is $uid:$gid in the Alertmanager image, deploy/docker-stack.yml expects 100:101"
   install -d -o "$uid" -g "$gid" "$dir/alertmanager"
   # One Alertmanager: no cluster gossip (an empty --cluster.listen-address turns it off).
   import_rootfs "$dir" "$ALERTMANAGER_IMAGE" \

@@ -23,7 +23,9 @@ needs_value() { (($# > 1)) && [[ -n $2 && $2 != -* ]] || bad_args "$1 needs a va
 positive_int() {
   local name=$1 value=$2 max=${3:-} why=${4:-}
   if [[ $value =~ ^[1-9][0-9]{0,8}$ ]] && { [[ -z $max ]] || ((value <= max)); }; then return 0; fi
-  bad_args "$name must be a whole number ${max:+from 1 to $max}${max:-1 or more}${why:+ ($why)}, got '$value'"
+  local range="1 or more"
+  [[ -z $max ]] || range="from 1 to $max"
+  bad_args "$name must be a whole number $range${why:+ ($why)}, got '$value'"
 }
 
 # wait_until SECONDS COMMAND...: re-run COMMAND once a second until it succeeds; fails (status 1)

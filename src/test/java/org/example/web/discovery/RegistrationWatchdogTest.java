@@ -1,5 +1,6 @@
 package org.example.web.discovery;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -75,7 +76,7 @@ class RegistrationWatchdogTest {
 	}
 
 	@Test
-	void stopReturnsOnlyAfterAPassUnderWayHasRegistered() throws Exception {
+	void stopWaitsForAPassUnderWaySoThatItsRegistrationComesFirst() throws Exception {
 		ready(ReadinessState.ACCEPTING_TRAFFIC);
 		CountDownLatch asking = new CountDownLatch(1);
 		CountDownLatch answer = new CountDownLatch(1);
@@ -104,6 +105,27 @@ class RegistrationWatchdogTest {
 			answer.countDown();
 			assertThat(stop.get(10, TimeUnit.SECONDS)).as("registered when stop() returned").isTrue();
 			pass.get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void stopGivesUpOnAPassThatHangsAfterItsWait() throws Exception {
+		ready(ReadinessState.ACCEPTING_TRAFFIC);
+		CountDownLatch asking = new CountDownLatch(1);
+		CountDownLatch answer = new CountDownLatch(1);
+		given(this.consul.getAgentServices()).willAnswer((call) -> {
+			asking.countDown();
+			answer.await(30, TimeUnit.SECONDS);
+			return ResponseEntity.ok(Map.of(ID, new Service()));
+		});
+		try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+			CompletableFuture.runAsync(this.watchdog::ensureRegistered, threads);
+			assertThat(asking.await(10, TimeUnit.SECONDS)).isTrue();
+			long start = System.nanoTime();
+			CompletableFuture.runAsync(this.watchdog::stop, threads).get(10, TimeUnit.SECONDS);
+			Duration waited = Duration.ofNanos(System.nanoTime() - start);
+			answer.countDown();
+			assertThat(waited).isGreaterThanOrEqualTo(RegistrationWatchdog.PASS_UNDER_WAY_WAIT);
 		}
 	}
 

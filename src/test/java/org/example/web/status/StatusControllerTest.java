@@ -1,13 +1,16 @@
 package org.example.web.status;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.HttpMethod;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -25,9 +28,10 @@ class StatusControllerTest {
 			.andExpect(content().string("OK\n"));
 	}
 
-	@Test
-	void otherMethodsAreRefusedWith405() throws Exception {
-		this.mvc.perform(post("/status")).andExpect(status().isMethodNotAllowed());
+	@ParameterizedTest
+	@ValueSource(strings = { "POST", "PUT", "PATCH", "DELETE" })
+	void otherMethodsAreRefusedWith405(String method) throws Exception {
+		this.mvc.perform(request(HttpMethod.valueOf(method), "/status")).andExpect(status().isMethodNotAllowed());
 	}
 
 	@Test

@@ -43,7 +43,9 @@ class BalancerMaintenanceSystemIT {
 		stack.scaleAndWait(SwarmStack.REPLICAS);
 		String haproxyBefore = stack.containers(SwarmStack.HAPROXY).getFirst();
 		String workerBefore = workerPid(haproxyBefore);
-		Path changed = changedConfiguration("    timeout http-keep-alive 10s", "    timeout http-keep-alive 9s");
+		// A setting the worker reports itself (show info): the new worker is seen running the change.
+		assertThat(info(haproxyBefore, "Maxconn")).isEqualTo("8000");
+		Path changed = changedConfiguration("    maxconn 8000", "    maxconn 7999");
 		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3))) {
 			scenario.hold(Duration.ofSeconds(5));
 			long publishedAt = Timing.now();
@@ -51,17 +53,24 @@ class BalancerMaintenanceSystemIT {
 			awaitNewWorker(haproxyBefore, workerBefore);
 			double secondsToReload = Timing.secondsSince(publishedAt);
 			scenario.figure("secondsFromPublishToReload", secondsToReload);
+			assertThat(info(haproxyBefore, "Maxconn")).as("the new worker's maxconn").isEqualTo("7999");
 			scenario.hold(Duration.ofSeconds(5));
 			// And back to the file in the repository, under load as well.
 			String workerOfTheChange = workerPid(haproxyBefore);
+			long restoredAt = Timing.now();
 			SwarmStack.script(Duration.ofMinutes(2), "haproxy-config.sh");
 			awaitNewWorker(haproxyBefore, workerOfTheChange);
+			double secondsToRestore = Timing.secondsSince(restoredAt);
+			scenario.figure("secondsFromPublishToReloadBack", secondsToRestore);
+			assertThat(info(haproxyBefore, "Maxconn")).as("the repository's maxconn again").isEqualTo("8000");
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
 			scenario.figure("sameHaproxyTask", stack.containers(SwarmStack.HAPROXY).contains(haproxyBefore));
 			Report.write("HAProxy configuration changed under load (reload in place)", load, scenario.figures());
 			load.assertNoneFailed();
 			assertThat(stack.containers(SwarmStack.HAPROXY)).as("the same HAProxy task serves").containsExactly(haproxyBefore);
 			assertThat(secondsToReload).as("seconds from haproxy-config.sh to the reload")
+				.isLessThanOrEqualTo(Timing.seconds(RELOAD_WITHIN));
+			assertThat(secondsToRestore).as("seconds from haproxy-config.sh to the reload back")
 				.isLessThanOrEqualTo(Timing.seconds(RELOAD_WITHIN));
 		}
 	}
@@ -72,11 +81,13 @@ class BalancerMaintenanceSystemIT {
 		String haproxy = stack.containers(SwarmStack.HAPROXY).getFirst();
 		long reloadsBefore = reloads(haproxy);
 		String workerBefore = workerPid(haproxy);
+		String publishedBefore = stack.consul("kv", "get", SwarmStack.HAPROXY_CONFIG_KEY);
 		Path broken = changedConfiguration("    timeout check 1s", "    timeout check banana");
 		Shell.Result result = Shell.tryRun(Duration.ofMinutes(2), "bash",
 				Project.ROOT.resolve("deploy/haproxy-config.sh").toString(), broken.toString());
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("timeout check").contains("not published");
+		assertThat(stack.consul("kv", "get", SwarmStack.HAPROXY_CONFIG_KEY)).as("the configuration in Consul KV").isEqualTo(publishedBefore);
 		Timing.pause(Duration.ofSeconds(10));
 		assertThat(reloads(haproxy)).as("HAProxy was not reloaded").isEqualTo(reloadsBefore);
 		assertThat(workerPid(haproxy)).as("the worker that serves").isEqualTo(workerBefore);
@@ -124,14 +135,19 @@ class BalancerMaintenanceSystemIT {
 			.until(() -> !workerPid(container).equals(previous));
 	}
 
-	/** The PID of the HAProxy worker that answers the runtime API ("show info"); a reload starts a new one. */
+	/** The PID of the HAProxy worker that answers the runtime API; a reload starts a new one. */
 	private static String workerPid(String container) {
+		return info(container, "Pid");
+	}
+
+	/** One field of "show info" on HAProxy's runtime API: the worker that answers reports it. */
+	private static String info(String container, String field) {
 		String info = Shell.run("docker", "exec", container, "haproxy-run", "--runtime", "show info");
 		return info.lines()
-			.filter((line) -> line.startsWith("Pid: "))
-			.map((line) -> line.substring("Pid: ".length()).strip())
+			.filter((line) -> line.startsWith(field + ": "))
+			.map((line) -> line.substring(field.length() + 2).strip())
 			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("no Pid in HAProxy's show info: " + info));
+			.orElseThrow(() -> new IllegalStateException("no " + field + " in HAProxy's show info: " + info));
 	}
 
 	private static long reloads(String container) {

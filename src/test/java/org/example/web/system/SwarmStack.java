@@ -43,6 +43,9 @@ final class SwarmStack implements AutoCloseable {
 	/** The request log collector: HAProxy's line for every request (logs/rsyslog.conf). */
 	static final String LOGS = NAME + "_logs";
 
+	/** Where deploy/haproxy-config.sh publishes HAProxy's configuration (haproxy/haproxy-run, HAPROXY_CONFIG_KEY). */
+	static final String HAPROXY_CONFIG_KEY = "haproxy/haproxy.cfg";
+
 	/** The request log in the container of {@link #LOGS}. */
 	static final String REQUEST_LOG = "/var/log/requests/requests.log";
 
@@ -173,6 +176,28 @@ final class SwarmStack implements AutoCloseable {
 		return runningWithLabel("com.docker.stack.namespace=" + NAME);
 	}
 
+	/** Service -> the tasks swarm wants of it (the "N" of `docker service ls`'s "n/N"), every service of the stack. */
+	Map<String, Long> desiredTasksPerService() {
+		Map<String, Long> desired = new TreeMap<>();
+		Shell.run("docker", "service", "ls", "--filter", "label=com.docker.stack.namespace=" + NAME, "--format",
+				"{{.Name}} {{.Replicas}}")
+			.lines()
+			.map((line) -> line.strip().split("\\s+"))
+			.filter((f) -> f.length >= 2 && f[1].contains("/"))
+			.forEach((f) -> desired.put(f[0], Long.parseLong(f[1].substring(f[1].indexOf('/') + 1))));
+		return desired;
+	}
+
+	/** Service -> its running containers on this node (all of them on a single-node swarm). */
+	Map<String, Long> runningContainersPerService() {
+		return Shell.run("docker", "ps", "--filter", "label=com.docker.stack.namespace=" + NAME, "--format",
+				"{{.Label \"com.docker.swarm.service.name\"}}")
+			.lines()
+			.map(String::strip)
+			.filter((name) -> !name.isEmpty())
+			.collect(Collectors.groupingBy((name) -> name, TreeMap::new, Collectors.counting()));
+	}
+
 	private static List<String> runningWithLabel(String label) {
 		String out = Shell.run("docker", "ps", "-q", "--filter", "label=" + label);
 		return Arrays.stream(out.split("\\s+")).filter((s) -> !s.isBlank()).toList();
@@ -283,19 +308,40 @@ final class SwarmStack implements AutoCloseable {
 	 * of application.yaml: the precedence Spring Boot applies.
 	 */
 	Duration drainPeriod() {
-		return drainPeriod(Json.read(Shell.run("docker", "service", "inspect", "--format",
-				"{{json .Spec.TaskTemplate.ContainerSpec.Env}}", WEB)));
+		return drainPeriod(webEnvironment());
 	}
 
 	/** The drain period for a service environment (a JSON array of "NAME=value"; null when empty). */
 	static Duration drainPeriod(JsonNode environment) {
+		return instanceSetting(environment, "APP_DISCOVERY_DRAIN_PERIOD", "app.discovery.drain-period");
+	}
+
+	/** How long the deployed instances give the requests in flight once draining is over (Boot's graceful shutdown). */
+	Duration shutdownPhaseTimeout() {
+		return instanceSetting(webEnvironment(), "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE",
+				"spring.lifecycle.timeout-per-shutdown-phase");
+	}
+
+	/** How long swarm waits after SIGTERM before it kills a web task (deploy/docker-stack.yml, stop_grace_period). */
+	Duration stopGracePeriod() {
+		return Duration.ofNanos(Long.parseLong(Shell.run("docker", "service", "inspect", "--format",
+				"{{json .Spec.TaskTemplate.ContainerSpec.StopGracePeriod}}", WEB).strip()));
+	}
+
+	private static JsonNode webEnvironment() {
+		return Json.read(Shell.run("docker", "service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
+				WEB));
+	}
+
+	/** VARIABLE of a service environment when it is set there, else KEY of application.yaml, as a duration. */
+	private static Duration instanceSetting(JsonNode environment, String variable, String key) {
 		Optional<String> fromStack = environment
 			.valueStream()
-			.map((variable) -> variable.asString())
-			.filter((variable) -> variable.startsWith("APP_DISCOVERY_DRAIN_PERIOD="))
-			.map((variable) -> variable.substring(variable.indexOf('=') + 1))
+			.map((entry) -> entry.asString())
+			.filter((entry) -> entry.startsWith(variable + "="))
+			.map((entry) -> entry.substring(entry.indexOf('=') + 1))
 			.findFirst();
-		return DurationStyle.detectAndParse(fromStack.orElseGet(() -> applicationYaml("app.discovery.drain-period")));
+		return DurationStyle.detectAndParse(fromStack.orElseGet(() -> applicationYaml(key)));
 	}
 
 	private static String applicationYaml(String key) {

@@ -167,13 +167,18 @@ class SwarmStackSystemIT {
 	/**
 	 * README, security model: every container of the single-node stack runs as a non-root user on
 	 * a read-only root file system with all capabilities dropped, and none mounts the Docker socket
-	 * (keepalived, multi-node only, is the exception: deploy/docker-stack.vip.yml).
+	 * (keepalived, multi-node only, is the exception: deploy/docker-stack.vip.yml). Every container:
+	 * each service of the stack runs as many as swarm wants of it before they are looked at.
 	 */
 	@Test
 	@Order(5)
 	void everyContainerIsNonRootReadOnlyWithoutCapabilitiesOrTheDockerSocket(SwarmStack stack) {
+		Map<String, Long> desired = stack.desiredTasksPerService();
+		assertThat(desired).as("the stack's services").containsKeys(SwarmStack.WEB, SwarmStack.CONSUL, SwarmStack.HAPROXY);
+		await().atMost(Duration.ofMinutes(2))
+			.untilAsserted(() -> assertThat(stack.runningContainersPerService()).isEqualTo(desired));
 		List<String> containers = stack.stackContainers();
-		assertThat(containers).hasSizeGreaterThanOrEqualTo(SwarmStack.REPLICAS + SwarmStack.CONSUL_SERVERS + 1);
+		assertThat(containers).hasSize(desired.values().stream().mapToInt(Long::intValue).sum());
 		for (String container : containers) {
 			String[] f = Shell.run("docker", "inspect", "-f", "{{.Name}}|{{.Config.User}}|{{.HostConfig.ReadonlyRootfs}}|"
 					+ "{{.HostConfig.CapDrop}}|{{.HostConfig.CapAdd}}|{{.HostConfig.Privileged}}|"
@@ -257,6 +262,18 @@ class SwarmStackSystemIT {
 			.filter((fields) -> fields.length > 5 && fields[1].equals("web") && fields[5].equals("2"))
 			.count();
 		assertThat(running).isEqualTo(SwarmStack.REPLICAS);
+	}
+
+	/**
+	 * README, orderly stop: swarm waits longer after SIGTERM (stop_grace_period) than an instance
+	 * takes to stop (drain period + Boot's graceful shutdown), so it never kills one that is still
+	 * finishing requests. The deployed values, not the files' defaults.
+	 */
+	@Test
+	@Order(10)
+	void swarmWaitsLongerThanAnInstanceTakesToStop(SwarmStack stack) {
+		Duration instanceStops = stack.drainPeriod().plus(stack.shutdownPhaseTimeout());
+		assertThat(stack.stopGracePeriod()).as("the web service's stop_grace_period").isGreaterThan(instanceStops);
 	}
 
 }

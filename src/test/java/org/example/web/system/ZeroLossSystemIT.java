@@ -116,7 +116,9 @@ class ZeroLossSystemIT {
 				Scenario slow = Scenario.underLoad(Endpoints.WHOAMI + "?delayMs=2000", SLOW_RATE, Duration.ofMinutes(3))) {
 			scenario.hold(Duration.ofSeconds(5));
 			long stoppedAt = Timing.now();
-			Shell.run(Duration.ofMinutes(1), "docker", "stop", "--time", "40", victim);
+			// As swarm stops a task: SIGTERM, then SIGKILL after the service's stop_grace_period.
+			Duration grace = stack.stopGracePeriod();
+			Shell.run(grace.plusSeconds(20), "docker", "stop", "--time", String.valueOf(grace.toSeconds()), victim);
 			scenario.figure("stopSeconds", Timing.secondsSince(stoppedAt));
 			stack.awaitServersUp(SwarmStack.REPLICAS, Duration.ofMinutes(2));
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
