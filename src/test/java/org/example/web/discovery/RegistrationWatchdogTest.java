@@ -42,6 +42,10 @@ class RegistrationWatchdogTest {
 	private final RegistrationWatchdog watchdog = new RegistrationWatchdog(this.consul, this.registrar,
 			this.registration, this.availability);
 
+	private final CountDownLatch agentAsked = new CountDownLatch(1);
+
+	private final CountDownLatch agentAnswer = new CountDownLatch(1);
+
 	@Test
 	void registersAReadyInstanceTheAgentDoesNotHold() {
 		ready(ReadinessState.ACCEPTING_TRAFFIC);
@@ -78,31 +82,22 @@ class RegistrationWatchdogTest {
 	@Test
 	void stopWaitsForAPassUnderWaySoThatItsRegistrationComesFirst() throws Exception {
 		ready(ReadinessState.ACCEPTING_TRAFFIC);
-		CountDownLatch asking = new CountDownLatch(1);
-		CountDownLatch answer = new CountDownLatch(1);
-		given(this.consul.getAgentServices()).willAnswer((call) -> {
-			asking.countDown();
-			answer.await(10, TimeUnit.SECONDS);
-			return ResponseEntity.ok(Map.of());
-		});
+		agentAnswersOnceReleased(Map.of());
 		AtomicBoolean registered = new AtomicBoolean();
 		willAnswer((call) -> {
 			registered.set(true);
 			return null;
 		}).given(this.registrar).register();
-
 		// A thread each (the common pool has one thread on two cores: stop() would queue behind the pass).
 		try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
-			CompletableFuture<Void> pass = CompletableFuture.runAsync(this.watchdog::ensureRegistered, threads);
-			assertThat(asking.await(10, TimeUnit.SECONDS)).isTrue();
-			// The pass is past its check of "stopped" and waits for the agent's answer.
+			CompletableFuture<Void> pass = passUnderWay(threads);
 			CompletableFuture<Boolean> stop = CompletableFuture.supplyAsync(() -> {
 				this.watchdog.stop();
 				return registered.get();
 			}, threads);
 			Thread.sleep(200);
 			assertThat(stop).as("stop() while the pass waits for the agent").isNotDone();
-			answer.countDown();
+			this.agentAnswer.countDown();
 			assertThat(stop.get(10, TimeUnit.SECONDS)).as("registered when stop() returned").isTrue();
 			pass.get(10, TimeUnit.SECONDS);
 		}
@@ -111,22 +106,31 @@ class RegistrationWatchdogTest {
 	@Test
 	void stopGivesUpOnAPassThatHangsAfterItsWait() throws Exception {
 		ready(ReadinessState.ACCEPTING_TRAFFIC);
-		CountDownLatch asking = new CountDownLatch(1);
-		CountDownLatch answer = new CountDownLatch(1);
-		given(this.consul.getAgentServices()).willAnswer((call) -> {
-			asking.countDown();
-			answer.await(30, TimeUnit.SECONDS);
-			return ResponseEntity.ok(Map.of(ID, new Service()));
-		});
+		agentAnswersOnceReleased(Map.of(ID, new Service()));
 		try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
-			CompletableFuture.runAsync(this.watchdog::ensureRegistered, threads);
-			assertThat(asking.await(10, TimeUnit.SECONDS)).isTrue();
+			passUnderWay(threads);
 			long start = System.nanoTime();
 			CompletableFuture.runAsync(this.watchdog::stop, threads).get(10, TimeUnit.SECONDS);
 			Duration waited = Duration.ofNanos(System.nanoTime() - start);
-			answer.countDown();
+			this.agentAnswer.countDown();
 			assertThat(waited).isGreaterThanOrEqualTo(RegistrationWatchdog.PASS_UNDER_WAY_WAIT);
 		}
+	}
+
+	/** The agent is asked, and answers only once {@link #agentAnswer} is counted down. */
+	private void agentAnswersOnceReleased(Map<String, Service> services) {
+		given(this.consul.getAgentServices()).willAnswer((call) -> {
+			this.agentAsked.countDown();
+			this.agentAnswer.await(30, TimeUnit.SECONDS);
+			return ResponseEntity.ok(services);
+		});
+	}
+
+	/** A pass that is past its check of "stopped" and waits for the agent's answer. */
+	private CompletableFuture<Void> passUnderWay(ExecutorService threads) throws InterruptedException {
+		CompletableFuture<Void> pass = CompletableFuture.runAsync(this.watchdog::ensureRegistered, threads);
+		assertThat(this.agentAsked.await(10, TimeUnit.SECONDS)).as("the pass asked the agent").isTrue();
+		return pass;
 	}
 
 	private void ready(ReadinessState state) {

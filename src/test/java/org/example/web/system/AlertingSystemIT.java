@@ -4,13 +4,20 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.example.web.support.Project;
 import org.example.web.support.Shell;
 import org.example.web.support.Timing;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.io.FileSystemResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,6 +37,9 @@ class AlertingSystemIT {
 	 * asked for 2 minutes from the replacement being served).
 	 */
 	private static final Duration MAX_CONVERGENCE = Duration.ofMinutes(1);
+
+	/** How long WebInstanceDown's condition must hold before it fires (prometheus/alerts.yml, its "for"). */
+	static final Duration WEB_INSTANCE_DOWN_FOR = alertRuleFor("WebInstanceDown");
 
 	@Test
 	@Order(1)
@@ -129,9 +139,12 @@ class AlertingSystemIT {
 			figures.put("secondsFromStopToFiringNotification", Timing.secondsBetween(stoppedAt, firing.receivedAt()));
 			figures.put("secondsFromRecoveryToResolvedNotification",
 					Timing.secondsBetween(continuedAt, resolved.receivedAt()));
-			figures.put("ruleFor", "1m");
+			figures.put("ruleFor", WEB_INSTANCE_DOWN_FOR.toString());
 			Report.write("alert WebInstanceDown delivered and resolved", figures);
 
+			// Not before the rule's "for": the condition held that long first.
+			assertThat(Duration.ofMillis(firing.receivedAt() - stoppedAt)).as("from the agent's stop to the firing notification")
+				.isGreaterThanOrEqualTo(WEB_INSTANCE_DOWN_FOR);
 			// While its agent hung: its node failed in Consul, out of the DNS answer, not served by
 			// HAProxy; alive per swarm, so never reaped.
 			assertThat(membersWhileDown).as("the Consul member of %s while its agent hung", victim)
@@ -162,6 +175,21 @@ class AlertingSystemIT {
 			return this.catalog.equals(this.live) && this.dns.equals(this.live) && this.prometheus.equals(this.live);
 		}
 
+	}
+
+	/** The "for" of an alerting rule of prometheus/alerts.yml. */
+	static Duration alertRuleFor(String alert) {
+		YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+		yaml.setResources(new FileSystemResource(Project.ROOT.resolve("prometheus/alerts.yml")));
+		Properties rules = Objects.requireNonNull(yaml.getObject());
+		return rules.stringPropertyNames()
+			.stream()
+			.filter((key) -> key.endsWith(".alert") && alert.equals(rules.getProperty(key)))
+			.map((key) -> rules.getProperty(key.substring(0, key.length() - ".alert".length()) + ".for"))
+			.filter(Objects::nonNull)
+			.map(DurationStyle::detectAndParse)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("prometheus/alerts.yml has no rule " + alert + " with a for"));
 	}
 
 }

@@ -433,6 +433,7 @@ class SecuritySystemIT {
 						+ "Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", false),
 				new Malformed("Transfer-Encoding: chunked with a bad chunk", "GET /status HTTP/1.1\r\n" + host
 						+ "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", false),
+				new Malformed("GET with a body", "GET /status HTTP/1.1\r\n" + host + "Content-Length: 2\r\n\r\n{}", 400, true),
 				new Malformed("POST", "POST /status HTTP/1.1\r\n" + host + "Content-Length: 2\r\n\r\n{}", true),
 				new Malformed("PUT", "PUT /status HTTP/1.1\r\n" + host + "Content-Length: 2\r\n\r\n{}", true),
 				new Malformed("DELETE", "DELETE /status HTTP/1.1\r\n" + host + "\r\n", true),
