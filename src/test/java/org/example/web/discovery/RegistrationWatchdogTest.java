@@ -88,18 +88,26 @@ class RegistrationWatchdogTest {
 			registered.set(true);
 			return null;
 		}).given(this.registrar).register();
-		// A thread each (the common pool has one thread on two cores: stop() would queue behind the pass).
+		CountDownLatch stopping = new CountDownLatch(1);
+		// A thread each: stop() runs while the pass waits.
 		try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
-			CompletableFuture<Void> pass = passUnderWay(threads);
-			CompletableFuture<Boolean> stop = CompletableFuture.supplyAsync(() -> {
-				this.watchdog.stop();
-				return registered.get();
-			}, threads);
-			Thread.sleep(200);
-			assertThat(stop).as("stop() while the pass waits for the agent").isNotDone();
-			this.agentAnswer.countDown();
-			assertThat(stop.get(10, TimeUnit.SECONDS)).as("registered when stop() returned").isTrue();
-			pass.get(10, TimeUnit.SECONDS);
+			try {
+				CompletableFuture<Void> pass = passUnderWay(threads);
+				CompletableFuture<Boolean> stop = CompletableFuture.supplyAsync(() -> {
+					stopping.countDown();
+					this.watchdog.stop();
+					return registered.get();
+				}, threads);
+				assertThat(stopping.await(10, TimeUnit.SECONDS)).as("stop() called").isTrue();
+				Thread.sleep(200);
+				assertThat(stop).as("stop() while the pass waits for the agent").isNotDone();
+				this.agentAnswer.countDown();
+				assertThat(stop.get(10, TimeUnit.SECONDS)).as("registered when stop() returned").isTrue();
+				pass.get(10, TimeUnit.SECONDS);
+			}
+			finally {
+				this.agentAnswer.countDown();
+			}
 		}
 	}
 
@@ -108,12 +116,16 @@ class RegistrationWatchdogTest {
 		ready(ReadinessState.ACCEPTING_TRAFFIC);
 		agentAnswersOnceReleased(Map.of(ID, new Service()));
 		try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
-			passUnderWay(threads);
-			long start = System.nanoTime();
-			CompletableFuture.runAsync(this.watchdog::stop, threads).get(10, TimeUnit.SECONDS);
-			Duration waited = Duration.ofNanos(System.nanoTime() - start);
-			this.agentAnswer.countDown();
-			assertThat(waited).isGreaterThanOrEqualTo(RegistrationWatchdog.PASS_UNDER_WAY_WAIT);
+			try {
+				passUnderWay(threads);
+				long start = System.nanoTime();
+				CompletableFuture.runAsync(this.watchdog::stop, threads).get(10, TimeUnit.SECONDS);
+				Duration waited = Duration.ofNanos(System.nanoTime() - start);
+				assertThat(waited).isGreaterThanOrEqualTo(RegistrationWatchdog.PASS_UNDER_WAY_WAIT);
+			}
+			finally {
+				this.agentAnswer.countDown();
+			}
 		}
 	}
 

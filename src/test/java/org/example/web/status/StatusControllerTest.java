@@ -30,7 +30,7 @@ class StatusControllerTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "POST", "PUT", "PATCH", "DELETE" })
-	void otherMethodsAreRefusedWith405(String method) throws Exception {
+	void methodsThatWouldChangeSomethingAreRefusedWith405(String method) throws Exception {
 		this.mvc.perform(request(HttpMethod.valueOf(method), "/status")).andExpect(status().isMethodNotAllowed());
 	}
 

@@ -42,7 +42,8 @@ class WhoAmIControllerTest {
 
 	@Test
 	void refusesDelaysOutOfBoundsWith400() throws Exception {
-		this.mvc.perform(get("/whoami").param("delayMs", String.valueOf(WhoAmIController.MAX_DELAY_MS + 1))).andExpect(status().isBadRequest());
+		this.mvc.perform(get("/whoami").param("delayMs", String.valueOf(WhoAmIController.MAX_DELAY_MS + 1)))
+			.andExpect(status().isBadRequest());
 		this.mvc.perform(get("/whoami").param("delayMs", "-1")).andExpect(status().isBadRequest());
 		this.mvc.perform(get("/whoami").param("delayMs", "soon")).andExpect(status().isBadRequest());
 	}

@@ -139,11 +139,12 @@ class AlertingSystemIT {
 			figures.put("secondsFromStopToFiringNotification", Timing.secondsBetween(stoppedAt, firing.receivedAt()));
 			figures.put("secondsFromRecoveryToResolvedNotification",
 					Timing.secondsBetween(continuedAt, resolved.receivedAt()));
-			figures.put("ruleFor", WEB_INSTANCE_DOWN_FOR.toString());
+			figures.put("ruleForSeconds", WEB_INSTANCE_DOWN_FOR.toSeconds());
 			Report.write("alert WebInstanceDown delivered and resolved", figures);
 
 			// Not before the rule's "for": the condition held that long first.
-			assertThat(Duration.ofMillis(firing.receivedAt() - stoppedAt)).as("from the agent's stop to the firing notification")
+			assertThat(Duration.ofMillis(firing.receivedAt() - stoppedAt))
+				.as("from the agent's stop to the firing notification")
 				.isGreaterThanOrEqualTo(WEB_INSTANCE_DOWN_FOR);
 			// While its agent hung: its node failed in Consul, out of the DNS answer, not served by
 			// HAProxy; alive per swarm, so never reaped.

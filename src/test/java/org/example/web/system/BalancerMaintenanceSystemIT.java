@@ -26,7 +26,11 @@ import static org.awaitility.Awaitility.await;
 @SystemTest
 class BalancerMaintenanceSystemIT {
 
-	private static final Path CONFIG = Project.ROOT.resolve("haproxy/haproxy.cfg");
+	/**
+	 * A setting the worker reports itself ("show info"): the configuration change sets it one lower
+	 * and back, and each new worker is seen running it.
+	 */
+	private static final int MAXCONN = HaproxyConfigFile.number("maxconn");
 
 	/**
 	 * From the start of deploy/haproxy-config.sh to a new HAProxy worker, started with the changed
@@ -43,26 +47,22 @@ class BalancerMaintenanceSystemIT {
 		stack.scaleAndWait(SwarmStack.REPLICAS);
 		String haproxyBefore = stack.containers(SwarmStack.HAPROXY).getFirst();
 		String workerBefore = workerPid(haproxyBefore);
-		// A setting the worker reports itself (show info): the new worker is seen running the change.
-		assertThat(info(haproxyBefore, "Maxconn")).isEqualTo("8000");
-		Path changed = changedConfiguration("    maxconn 8000", "    maxconn 7999");
+		Path changed = changedConfiguration("    maxconn " + MAXCONN, "    maxconn " + (MAXCONN - 1));
 		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(3))) {
 			scenario.hold(Duration.ofSeconds(5));
 			long publishedAt = Timing.now();
 			SwarmStack.script(Duration.ofMinutes(2), "haproxy-config.sh", changed.toString());
-			awaitNewWorker(haproxyBefore, workerBefore);
+			awaitNewWorker(haproxyBefore, workerBefore, MAXCONN - 1);
 			double secondsToReload = Timing.secondsSince(publishedAt);
 			scenario.figure("secondsFromPublishToReload", secondsToReload);
-			assertThat(info(haproxyBefore, "Maxconn")).as("the new worker's maxconn").isEqualTo("7999");
 			scenario.hold(Duration.ofSeconds(5));
 			// And back to the file in the repository, under load as well.
 			String workerOfTheChange = workerPid(haproxyBefore);
 			long restoredAt = Timing.now();
 			SwarmStack.script(Duration.ofMinutes(2), "haproxy-config.sh");
-			awaitNewWorker(haproxyBefore, workerOfTheChange);
+			awaitNewWorker(haproxyBefore, workerOfTheChange, MAXCONN);
 			double secondsToRestore = Timing.secondsSince(restoredAt);
 			scenario.figure("secondsFromPublishToReloadBack", secondsToRestore);
-			assertThat(info(haproxyBefore, "Maxconn")).as("the repository's maxconn again").isEqualTo("8000");
 			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
 			scenario.figure("sameHaproxyTask", stack.containers(SwarmStack.HAPROXY).contains(haproxyBefore));
 			Report.write("HAProxy configuration changed under load (reload in place)", load, scenario.figures());
@@ -87,7 +87,8 @@ class BalancerMaintenanceSystemIT {
 				Project.ROOT.resolve("deploy/haproxy-config.sh").toString(), broken.toString());
 		assertThat(result.exitCode()).isNotZero();
 		assertThat(result.output()).contains("timeout check").contains("not published");
-		assertThat(stack.consul("kv", "get", SwarmStack.HAPROXY_CONFIG_KEY)).as("the configuration in Consul KV").isEqualTo(publishedBefore);
+		assertThat(stack.consul("kv", "get", SwarmStack.HAPROXY_CONFIG_KEY)).as("the configuration in Consul KV")
+			.isEqualTo(publishedBefore);
 		Timing.pause(Duration.ofSeconds(10));
 		assertThat(reloads(haproxy)).as("HAProxy was not reloaded").isEqualTo(reloadsBefore);
 		assertThat(workerPid(haproxy)).as("the worker that serves").isEqualTo(workerBefore);
@@ -125,29 +126,36 @@ class BalancerMaintenanceSystemIT {
 	}
 
 	/**
-	 * Waits until another worker than {@code previous} answers: the master read the changed
-	 * configuration and started one with it.
+	 * Waits until another worker than {@code previous} answers with this maxconn: the master read
+	 * the changed configuration and started a worker with it. Both from one answer: while the old
+	 * worker finishes, either may answer the runtime API.
 	 */
-	private static void awaitNewWorker(String container, String previous) {
+	private static void awaitNewWorker(String container, String previous, int maxconn) {
 		await().atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(200))
 			.ignoreExceptions()
-			.until(() -> !workerPid(container).equals(previous));
+			.until(() -> {
+				String info = showInfo(container);
+				return !field(info, "Pid").equals(previous) && field(info, "Maxconn").equals(String.valueOf(maxconn));
+			});
 	}
 
 	/** The PID of the HAProxy worker that answers the runtime API; a reload starts a new one. */
 	private static String workerPid(String container) {
-		return info(container, "Pid");
+		return field(showInfo(container), "Pid");
 	}
 
-	/** One field of "show info" on HAProxy's runtime API: the worker that answers reports it. */
-	private static String info(String container, String field) {
-		String info = Shell.run("docker", "exec", container, "haproxy-run", "--runtime", "show info");
+	/** "show info" on HAProxy's runtime API: the worker that answers reports on itself. */
+	private static String showInfo(String container) {
+		return Shell.run("docker", "exec", container, "haproxy-run", "--runtime", "show info");
+	}
+
+	private static String field(String info, String name) {
 		return info.lines()
-			.filter((line) -> line.startsWith(field + ": "))
-			.map((line) -> line.substring(field.length() + 2).strip())
+			.filter((line) -> line.startsWith(name + ": "))
+			.map((line) -> line.substring(name.length() + 2).strip())
 			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("no " + field + " in HAProxy's show info: " + info));
+			.orElseThrow(() -> new IllegalStateException("no " + name + " in HAProxy's show info: " + info));
 	}
 
 	private static long reloads(String container) {
@@ -157,7 +165,7 @@ class BalancerMaintenanceSystemIT {
 	/** haproxy/haproxy.cfg with one line replaced (the line must be there: the test would lie otherwise). */
 	private static Path changedConfiguration(String line, String replacement) {
 		try {
-			String config = Files.readString(CONFIG);
+			String config = Files.readString(HaproxyConfigFile.PATH);
 			assertThat(config).as("haproxy.cfg has the line the test changes").contains(line + "\n");
 			Path changed = Files.createTempFile("haproxy", ".cfg");
 			Files.writeString(changed, config.replace(line + "\n", replacement + "\n"));

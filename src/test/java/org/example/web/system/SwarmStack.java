@@ -329,8 +329,8 @@ final class SwarmStack implements AutoCloseable {
 	}
 
 	private static JsonNode webEnvironment() {
-		return Json.read(Shell.run("docker", "service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
-				WEB));
+		return Json.read(
+				Shell.run("docker", "service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}", WEB));
 	}
 
 	/** VARIABLE of a service environment when it is set there, else KEY of application.yaml, as a duration. */

@@ -30,6 +30,13 @@ import static org.awaitility.Awaitility.await;
 @SystemTest
 class SwarmStackSystemIT {
 
+	/**
+	 * What a stopping instance does besides draining and its graceful shutdown: the watchdog's
+	 * pass under way (RegistrationWatchdog waits at most 2 s for it), the deregistration, the
+	 * JVM's and its Consul agent's exit.
+	 */
+	static final Duration STOP_MARGIN = Duration.ofSeconds(5);
+
 	/** A new instance gets its first request within this of being ready (README: "under 5 s"). */
 	static final Duration SCALE_OUT_CONVERGENCE = Duration.ofSeconds(5);
 
@@ -266,13 +273,13 @@ class SwarmStackSystemIT {
 
 	/**
 	 * README, orderly stop: swarm waits longer after SIGTERM (stop_grace_period) than an instance
-	 * takes to stop (drain period + Boot's graceful shutdown), so it never kills one that is still
-	 * finishing requests. The deployed values, not the files' defaults.
+	 * takes to stop (drain period + Boot's graceful shutdown + {@link #STOP_MARGIN}), so it never
+	 * kills one that is still finishing requests. The deployed values, not the files' defaults.
 	 */
 	@Test
 	@Order(10)
 	void swarmWaitsLongerThanAnInstanceTakesToStop(SwarmStack stack) {
-		Duration instanceStops = stack.drainPeriod().plus(stack.shutdownPhaseTimeout());
+		Duration instanceStops = stack.drainPeriod().plus(stack.shutdownPhaseTimeout()).plus(STOP_MARGIN);
 		assertThat(stack.stopGracePeriod()).as("the web service's stop_grace_period").isGreaterThan(instanceStops);
 	}
 
