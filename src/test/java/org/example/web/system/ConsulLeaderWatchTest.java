@@ -1,6 +1,7 @@
 package org.example.web.system;
 
 import java.util.List;
+import java.util.Set;
 
 import org.example.web.system.ConsulLeaderWatch.Sample;
 import org.junit.jupiter.api.Test;
@@ -11,15 +12,36 @@ class ConsulLeaderWatchTest {
 
 	@Test
 	void aServerElectedAgainInANewTermIsANewLeadership() {
-		List<Sample> samples = List.of(new Sample(0, "a", 2, 2), new Sample(500, "a", 2, 2), new Sample(1000, "", 0, 3),
-				new Sample(1500, "a", 3, 3), new Sample(2000, "b", 5, 5), new Sample(2500, "b", 5, 5));
+		List<Sample> samples = List.of(new Sample(0, "a", 2, 2, 3), new Sample(500, "a", 2, 2, 3),
+				new Sample(1000, "", 0, 3, 0), new Sample(1500, "a", 3, 3, 2), new Sample(2000, "b", 5, 5, 2),
+				new Sample(2500, "b", 5, 5, 3));
 
 		assertThat(ConsulLeaderWatch.leaderships(samples)).containsExactly("a@2", "a@3", "b@5");
 	}
 
 	@Test
 	void samplesWithoutALeaderAreNoLeadership() {
-		assertThat(ConsulLeaderWatch.leaderships(List.of(new Sample(0, "", 0, 4), new Sample(500, "", 0, 5)))).isEmpty();
+		assertThat(ConsulLeaderWatch.leaderships(List.of(new Sample(0, "", 0, 4, 0), new Sample(500, "", 0, 5, 0))))
+			.isEmpty();
+	}
+
+	@Test
+	void liveVotersAreTheVotersOfTheLeadersConfigurationThatAnswered() {
+		String configuration = "[{Suffrage:Voter ID:5e0c-1 Address:10.0.1.5:8300} "
+				+ "{Suffrage:Nonvoter ID:5e0c-2 Address:10.0.1.9:8300} {Suffrage:Voter ID:5e0c-3 Address:10.0.1.7:8300} "
+				+ "{Suffrage:Voter ID:5e0c-4 Address:10.0.1.8:8300}]";
+		assertThat(ConsulLeaderWatch.liveVoters(configuration, Set.of("10.0.1.5:8300", "10.0.1.9:8300", "10.0.1.7:8300")))
+			.isEqualTo(2);
+		assertThat(ConsulLeaderWatch.liveVoters("", Set.of("10.0.1.5:8300"))).isZero();
+	}
+
+	@Test
+	void aStretchWithTooFewLiveVotersEndsWithEnoughWithOrWithoutALeader() {
+		List<Sample> samples = List.of(new Sample(0, "a", 2, 2, 3), new Sample(500, "a", 2, 2, 1),
+				new Sample(1000, "", 0, 3, 1), new Sample(1500, "b", 3, 3, 1), new Sample(2000, "", 3, 3, 2),
+				new Sample(2500, "b", 3, 3, 1));
+		assertThat(ConsulLeaderWatch.longestSecondsWithFewerLiveVotersThan(samples, 2)).isEqualTo(1.5);
+		assertThat(ConsulLeaderWatch.longestSecondsWithFewerLiveVotersThan(samples, 1)).isZero();
 	}
 
 }
