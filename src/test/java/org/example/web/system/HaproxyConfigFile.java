@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,18 +21,24 @@ final class HaproxyConfigFile {
 
 	static final Path PATH = Project.ROOT.resolve("haproxy/haproxy.cfg");
 
+	/** The file's lines, stripped, read once: the tests read it, nothing writes it. */
+	private static final List<String> LINES = read();
+
 	private HaproxyConfigFile() {
 	}
 
 	/** The value of the first line that sets NAME ("    timeout http-request 5s" -> "5s"). */
 	static String setting(String name) {
+		return LINES.stream()
+			.filter((line) -> line.startsWith(name + " "))
+			.map((line) -> line.substring(name.length()).strip())
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException(PATH + " sets no " + name));
+	}
+
+	private static List<String> read() {
 		try {
-			return Files.readAllLines(PATH).stream()
-				.map(String::strip)
-				.filter((line) -> line.startsWith(name + " "))
-				.map((line) -> line.substring(name.length()).strip())
-				.findFirst()
-				.orElseThrow(() -> new IllegalStateException(PATH + " sets no " + name));
+			return Files.readAllLines(PATH).stream().map(String::strip).toList();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -558,13 +559,8 @@ class SecuritySystemIT {
 
 	/** A variable of the HAProxy service's environment (deploy/docker-stack.yml sets it). */
 	static int haproxyEnvironment(String name) {
-		String env = Shell.run("docker", "service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}",
-				SwarmStack.HAPROXY);
-		return Json.read(env).valueStream()
-			.map((v) -> v.asString())
-			.filter((v) -> v.startsWith(name + "="))
-			.map((v) -> Integer.parseInt(v.substring(name.length() + 1)))
-			.findFirst()
+		return Optional.ofNullable(SwarmStack.environment(SwarmStack.HAPROXY).get(name))
+			.map(Integer::parseInt)
 			.orElseThrow(() -> new IllegalStateException("the HAProxy service's environment has no " + name));
 	}
 

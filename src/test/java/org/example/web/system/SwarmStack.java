@@ -308,17 +308,17 @@ final class SwarmStack implements AutoCloseable {
 	 * of application.yaml: the precedence Spring Boot applies.
 	 */
 	Duration drainPeriod() {
-		return drainPeriod(webEnvironment());
+		return instanceSetting(environment(WEB), "APP_DISCOVERY_DRAIN_PERIOD", "app.discovery.drain-period");
 	}
 
 	/** The drain period for a service environment (a JSON array of "NAME=value"; null when empty). */
 	static Duration drainPeriod(JsonNode environment) {
-		return instanceSetting(environment, "APP_DISCOVERY_DRAIN_PERIOD", "app.discovery.drain-period");
+		return instanceSetting(environment(environment), "APP_DISCOVERY_DRAIN_PERIOD", "app.discovery.drain-period");
 	}
 
 	/** How long the deployed instances give the requests in flight once draining is over (Boot's graceful shutdown). */
 	Duration shutdownPhaseTimeout() {
-		return instanceSetting(webEnvironment(), "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE",
+		return instanceSetting(environment(WEB), "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE",
 				"spring.lifecycle.timeout-per-shutdown-phase");
 	}
 
@@ -328,20 +328,27 @@ final class SwarmStack implements AutoCloseable {
 				"{{json .Spec.TaskTemplate.ContainerSpec.StopGracePeriod}}", WEB).strip()));
 	}
 
-	private static JsonNode webEnvironment() {
-		return Json.read(
-				Shell.run("docker", "service", "inspect", "--format", "{{json .Spec.TaskTemplate.ContainerSpec.Env}}", WEB));
+	/** A swarm service's environment as deployed (deploy/docker-stack.yml): NAME -> value. */
+	static Map<String, String> environment(String service) {
+		return environment(Json.read(Shell.run("docker", "service", "inspect", "--format",
+				"{{json .Spec.TaskTemplate.ContainerSpec.Env}}", service)));
+	}
+
+	/** A service environment as `docker service inspect` gives it: a JSON array of "NAME=value" (null when empty). */
+	static Map<String, String> environment(JsonNode environment) {
+		Map<String, String> variables = new TreeMap<>();
+		environment.valueStream()
+			.map((entry) -> entry.asString())
+			.filter((entry) -> entry.contains("="))
+			.forEach((entry) -> variables.putIfAbsent(entry.substring(0, entry.indexOf('=')),
+					entry.substring(entry.indexOf('=') + 1)));
+		return variables;
 	}
 
 	/** VARIABLE of a service environment when it is set there, else KEY of application.yaml, as a duration. */
-	private static Duration instanceSetting(JsonNode environment, String variable, String key) {
-		Optional<String> fromStack = environment
-			.valueStream()
-			.map((entry) -> entry.asString())
-			.filter((entry) -> entry.startsWith(variable + "="))
-			.map((entry) -> entry.substring(entry.indexOf('=') + 1))
-			.findFirst();
-		return DurationStyle.detectAndParse(fromStack.orElseGet(() -> applicationYaml(key)));
+	private static Duration instanceSetting(Map<String, String> environment, String variable, String key) {
+		String value = environment.get(variable);
+		return DurationStyle.detectAndParse((value != null) ? value : applicationYaml(key));
 	}
 
 	private static String applicationYaml(String key) {
