@@ -1,8 +1,10 @@
 # Finds a JDK for Maven (sourced; sets and exports JAVA_HOME). The service compiles for Java 21
 # (pom.xml <java.version>); its image carries its own Java 25 runtime, so the JDK on this machine
-# only builds. Looked for in this order: $JAVA_HOME, `java` on PATH, then /usr/lib/jvm/*.
+# only builds. Looked for in this order: $JAVA_HOME, `javac` on PATH, then the JDKs installed
+# under $JDK_DIR (Debian's and Temurin's packages install there; the tests point it elsewhere).
 
 JAVA_MIN_VERSION=21
+JDK_DIR=${JDK_DIR:-/usr/lib/jvm}
 
 # The feature version of the JDK in a directory (e.g. 25), or nothing if it is not a JDK.
 jdk_version() {
@@ -12,26 +14,32 @@ jdk_version() {
     | awk -F' = ' '/^ *java.specification.version = / {print $2}'
 }
 
+# Prints the first JDK >= JAVA_MIN_VERSION among the candidates; when there is none, prints the
+# older JDKs it saw ("home (version)", for the error message) and fails.
 find_jdk() {
-  local candidates=() home version
+  local candidates=() older=() home version
   [[ -n ${JAVA_HOME:-} ]] && candidates+=("$JAVA_HOME")
   if command -v javac >/dev/null; then
     candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
   fi
-  for home in /usr/lib/jvm/*; do [[ -d $home ]] && candidates+=("$home"); done
+  for home in "$JDK_DIR"/*; do [[ -d $home ]] && candidates+=("$home"); done
   for home in "${candidates[@]}"; do
     version=$(jdk_version "$home")
-    if [[ $version =~ ^[0-9]+$ ]] && ((version >= JAVA_MIN_VERSION)); then
+    [[ $version =~ ^[0-9]+$ ]] || continue
+    if ((version >= JAVA_MIN_VERSION)); then
       echo "$home"
       return 0
     fi
+    older+=("$home ($version)")
   done
+  local joined; printf -v joined '%s, ' "${older[@]}"
+  echo "${joined%, }"
   return 1
 }
 
 use_jdk() {
   local home
-  home=$(find_jdk) || die "no JDK >= $JAVA_MIN_VERSION found (looked at \$JAVA_HOME, javac on PATH and /usr/lib/jvm/*): install one, e.g. 'apt-get install openjdk-${JAVA_MIN_VERSION}-jdk-headless' or Temurin ${JAVA_MIN_VERSION}+, or set JAVA_HOME"
+  home=$(find_jdk) || die "no JDK >= $JAVA_MIN_VERSION found (looked at \$JAVA_HOME, javac on PATH and $JDK_DIR/*${home:+; too old: $home}): install one, e.g. 'apt-get install openjdk-${JAVA_MIN_VERSION}-jdk-headless' or Temurin ${JAVA_MIN_VERSION}+, or set JAVA_HOME"
   export JAVA_HOME=$home
   # JDK 24+ warns about sun.misc.Unsafe used by Maven's own libraries; the flag exists from 23.
   if (($(jdk_version "$home") >= 23)); then
