@@ -13,7 +13,6 @@ usage() { echo "usage: $0 CONSUL-ARGS...   (e.g. $0 operator raft list-peers)"; 
 (($#)) || bad_args "the consul command to run is missing"
 [[ $1 == -h || $1 == --help ]] && { usage; exit 0; }
 stack_deployed || die "the stack '$STACK' is not deployed"
-[[ -r $SECRETS_DIR/consul-master.token ]] || die "no management token in $SECRETS_DIR (run as root on the manager)"
-docker run --rm -i --user 0 --network "${STACK}_backend" \
-  -e CONSUL_HTTP_ADDR=tasks.consul:8500 -e CONSUL_HTTP_TOKEN_FILE=/secrets/consul-master.token \
-  -v "$SECRETS_DIR:/secrets:ro" --entrypoint consul local/consul:1.8.7 "$@"
+token=consul-master.token
+[[ -r $SECRETS_DIR/$token ]] || die "no management token in $SECRETS_DIR (run as root on the manager)"
+CONSUL_TOOL_TOKEN=$token consul_tool consul "$@"

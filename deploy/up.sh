@@ -79,6 +79,7 @@ main() {
   sleep 2   # let swarm begin the rolling updates of a redeploy before looking for them
   log "waiting for rolling updates, if any, to finish"
   wait_for "$timeout" "the stack's tasks to settle" tasks_settled
+  prune_unused_configs "$STACK"
   log "waiting for HAProxy to serve all $replicas replicas"
   wait_for "$timeout" "HAProxy to report $replicas web servers UP" all_web_up "$replicas"
   wait_for 60 "/status to answer through HAProxy" serves_status

@@ -15,9 +15,12 @@ container_of() {
 # consul_tool COMMAND...: runs COMMAND (consul, consul-acl-ensure) in a throwaway container of the
 # Consul image on the stack's network, with the secrets and consul/acl/ mounted read-only; the
 # Consul servers answer at tasks.consul:8500. Root inside: the secrets are root-only files.
+# The token: each call names its own (-token-file=/secrets/...), or $CONSUL_TOOL_TOKEN names the
+# file in $SECRETS_DIR that the consul CLI takes by default (deploy/consul.sh).
 consul_tool() {
   docker run --rm -i --user 0 --network "${STACK}_backend" --entrypoint "$1" \
     -e CONSUL_HTTP_ADDR=tasks.consul:8500 \
+    ${CONSUL_TOOL_TOKEN:+-e "CONSUL_HTTP_TOKEN_FILE=/secrets/$CONSUL_TOOL_TOKEN"} \
     -v "$SECRETS_DIR:/secrets:ro" -v "$REPO_ROOT/consul/acl:/acl:ro" \
     local/consul:1.8.7 "${@:2}"
 }
@@ -98,6 +101,30 @@ deploy_stack() {
   export WEB_IMAGE_ID
   docker stack deploy --detach=true --resolve-image never --prune -c "$file" "$name" >/dev/null \
     || die "docker stack deploy of $file failed"
+}
+
+# Configs and secrets are immutable: every changed file deploys a new one (deploy_stack), and the
+# old ones would pile up with each redeploy. prune_unused_configs NAME removes those of stack NAME
+# that no service uses, neither in its spec nor in the one a rollback returns to (PreviousSpec).
+prune_unused_configs() {
+  local name=$1 services kind used old
+  services=$(docker service ls -q --filter "label=com.docker.stack.namespace=$name")
+  [[ -n $services ]] || return 0
+  for kind in config secret; do
+    # shellcheck disable=SC2086 # one argument per service id
+    used=$(docker service inspect -f "$(referenced_template "$kind")" $services | sort -u)
+    while read -r old; do
+      docker "$kind" rm "$old" >/dev/null && log "removed the unused $kind $old"
+    done < <(docker "$kind" ls --filter "label=com.docker.stack.namespace=$name" --format '{{.Name}}' \
+               | grep -vxF -f <(printf '%s\n' "$used"))
+  done
+}
+
+# The Go template that lists a service's configs or secrets (KIND), current and previous spec.
+referenced_template() {
+  local k=${1^}
+  local names="{{range .TaskTemplate.ContainerSpec.${k}s}}{{println .${k}Name}}{{end}}"
+  echo "{{with .Spec}}$names{{end}}{{with .PreviousSpec}}$names{{end}}"
 }
 
 # What a freshly deployed (or redeployed) stack needs from Consul before it can serve: a leader,

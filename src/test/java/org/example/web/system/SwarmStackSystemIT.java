@@ -2,6 +2,7 @@ package org.example.web.system;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,11 @@ class SwarmStackSystemIT {
 	 * so HAProxy should not drop it for long, if at all.
 	 */
 	static final Duration MAX_GAP_WHEN_ITS_AGENT_DIES = Duration.ofSeconds(5);
+
+	/** The label `docker stack deploy` gives a stack's services, configs and secrets. */
+	private static final String STACK_LABEL = "com.docker.stack.namespace";
+
+	private static final List<String> CONFIGS_AND_SECRETS = List.of("config", "secret");
 
 	@Test
 	@Order(1)
@@ -281,6 +287,52 @@ class SwarmStackSystemIT {
 	void swarmWaitsLongerThanAnInstanceTakesToStop(SwarmStack stack) {
 		Duration instanceStops = stack.drainPeriod().plus(stack.shutdownPhaseTimeout()).plus(STOP_MARGIN);
 		assertThat(stack.stopGracePeriod()).as("the web service's stop_grace_period").isGreaterThan(instanceStops);
+	}
+
+
+	/**
+	 * README, redeploy: configs and secrets are immutable, so each changed file is a new one; a
+	 * redeploy (deploy/up.sh over the running stack) removes those of the stack that no service uses
+	 * any more, and keeps every one a service uses.
+	 */
+	@Test
+	@Order(11)
+	void aRedeployRemovesTheConfigsAndSecretsNothingUses(SwarmStack stack) {
+		String stale = "stale-" + UUID.randomUUID();
+		for (String kind : CONFIGS_AND_SECRETS) {
+			Shell.run(Duration.ofSeconds(30), "bash", "-c", "echo unused | docker " + kind + " create --label "
+					+ STACK_LABEL + "=" + SwarmStack.NAME + " " + stale + " -");
+			assertThat(stackObjects(kind)).contains(stale);
+		}
+
+		SwarmStack.up();
+
+		for (String kind : CONFIGS_AND_SECRETS) {
+			assertThat(stackObjects(kind)).as("the stack's %ss after the redeploy", kind)
+				.doesNotContain(stale)
+				.containsAll(usedByTheServices(kind));
+			assertThat(usedByTheServices(kind)).as("the %ss the services use", kind).isNotEmpty();
+		}
+	}
+
+	/** The names of the stack's configs or secrets (KIND: config, secret). */
+	private static List<String> stackObjects(String kind) {
+		return Shell.run("docker", kind, "ls", "--filter", "label=" + STACK_LABEL + "=" + SwarmStack.NAME, "--format",
+				"{{.Name}}")
+			.lines()
+			.toList();
+	}
+
+	/** The configs or secrets that the stack's services use now or would after a rollback. */
+	private static Set<String> usedByTheServices(String kind) {
+		String k = kind.substring(0, 1).toUpperCase() + kind.substring(1);
+		String names = "{{range .TaskTemplate.ContainerSpec." + k + "s}}{{println ." + k + "Name}}{{end}}";
+		List<String> command = new ArrayList<>(List.of("docker", "service", "inspect", "-f",
+				"{{with .Spec}}" + names + "{{end}}{{with .PreviousSpec}}" + names + "{{end}}"));
+		command.addAll(Shell.run("docker", "service", "ls", "-q", "--filter", "label=" + STACK_LABEL + "=" + SwarmStack.NAME)
+			.lines()
+			.toList());
+		return new HashSet<>(Shell.run(command.toArray(String[]::new)).lines().filter((line) -> !line.isBlank()).toList());
 	}
 
 }
