@@ -114,7 +114,8 @@ prune_unused_configs() {
     # shellcheck disable=SC2086 # one argument per service id
     used=$(docker service inspect -f "$(referenced_template "$kind")" $services | sort -u)
     while read -r old; do
-      docker "$kind" rm "$old" >/dev/null && log "removed the unused $kind $old"
+      if docker "$kind" rm "$old" >/dev/null; then log "removed the unused $kind $old"
+      else warn "could not remove the unused $kind $old (see above)"; fi
     done < <(docker "$kind" ls --filter "label=com.docker.stack.namespace=$name" --format '{{.Name}}' \
                | grep -vxF -f <(printf '%s\n' "$used"))
   done
