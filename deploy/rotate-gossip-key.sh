@@ -199,7 +199,16 @@ main() {
   for other in $(installed_keys | awk '{print $2}' | sort -u); do
     [[ $other == "$new" ]] || keyring_change DELETE "$other"
   done
-  wait_for 120 "only the new key to be installed on every agent" only_key_installed "$new"
+  # A server that the redeploy restarted may take up to 2 min to be back in the WAN pool (above).
+  if ! wait_until "$TIMEOUT" only_key_installed "$new"; then
+    log "the keys installed now (pool, key, agents with it / agents):"
+    local pool key count nodes
+    while read -r pool key count nodes; do
+      [[ $key == "$new" ]] && key=new || key=other
+      log "  $pool $key $count/$nodes"
+    done < <(installed_keys || true)
+    die "timed out after ${TIMEOUT}s waiting for only the new key to be installed on every agent"
+  fi
   rm -f "$NEXT_FILE"
   log "done: the new key is the only one installed, on every agent (LAN and WAN)"
 }
