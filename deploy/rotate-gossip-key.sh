@@ -16,7 +16,6 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$REPO_ROOT/deploy/lib/stack.sh"
 
-CONSUL_IMAGE=local/consul:1.8.7
 KEYS_FILE=$SECRETS_DIR/gossip-keys.json
 NEXT_FILE=$SECRETS_DIR/gossip-key.next   # contract: GossipKeyRotationSystemIT.ROTATION_UNDER_WAY
 

@@ -23,9 +23,7 @@ usage: $0 [--print-operator-password]
 USAGE
 }
 
-CONSUL_IMAGE=local/consul:1.8.7
 TOKENS_FILE=$REPO_ROOT/consul/acl/tokens.conf
-OPERATOR_USER=operator
 # Alertmanager needs a URL; this one answers nothing (port 9 is "discard"). Set ALERT_WEBHOOK_URL.
 ALERT_WEBHOOK_PLACEHOLDER=http://127.0.0.1:9/no-receiver-configured
 

@@ -20,6 +20,8 @@ USAGE
 }
 
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
+# dockerd's own configuration file (its default path).
+DOCKERD_CONFIG=/etc/docker/daemon.json
 
 # A dockerd that was killed while containers ran (kill -9, the end of a CI job) leaves their
 # network namespaces mounted under its exec-root (moby/moby#15857), each with its veth still on
@@ -63,10 +65,13 @@ ensure_engine() {
   log "starting dockerd (log: $DOCKERD_LOG)"
   # setsid: the engine must outlive this script and the shell that ran it.
   # Prefer local images: no registry is reachable, and a lookup would delay every task.
-  # --userland-proxy=false: the host's own connections to the published ports (127.0.0.1:8080)
-  # are forwarded by the kernel instead of copied through a docker-proxy process: ~1.5 times the
-  # req/s there (docs/benchmarks-tuning.md). An engine that already runs keeps its own setting.
-  DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nohup dockerd --userland-proxy=false >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  # No userland proxy: the host's own connections to the published ports (127.0.0.1:8080) are
+  # forwarded by the kernel instead of copied through a docker-proxy process: ~1.5 times the req/s
+  # there (docs/benchmarks-tuning.md). Unless daemon.json sets it (dockerd refuses a setting given
+  # both ways). An engine that already runs keeps its own setting.
+  local flags=()
+  grep -qs '"userland-proxy"' "$DOCKERD_CONFIG" || flags+=(--userland-proxy=false)
+  DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nohup dockerd "${flags[@]}" >>"$DOCKERD_LOG" 2>&1 </dev/null &
   wait_for 60 "dockerd to answer (see $DOCKERD_LOG)" docker info
   log "Docker engine $(docker version -f '{{.Server.Version}}') is up"
 }

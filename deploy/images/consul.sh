@@ -3,7 +3,6 @@
 # Testcontainers tests (entrypoint: the binary).
 # Sourced by build-base-images.sh.
 
-CONSUL_IMAGE=local/consul:1.8.7
 # What the image is made from: a change to any of these files rebuilds it.
 CONSUL_INPUTS=(deploy/images/consul.sh deploy/images/http-ok deploy/images/own-address consul/consul-server consul/consul-server-health consul/consul-acl-ensure consul/registry-reaper)
 

@@ -63,6 +63,9 @@ export SECRETS_DIR
 PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:8080}
 OPERATOR_URL=${OPERATOR_URL:-http://127.0.0.1:8404}
 OPERATOR_USER=operator
+# The Consul image (deploy/images/consul.sh builds it): the servers, and every throwaway `consul`
+# the scripts run. docker-stack.yml names it too (a stack file reads no shell).
+CONSUL_IMAGE=local/consul:1.8.7
 
 # The web replicas of a deploy without --replicas: the stack file's ${WEB_REPLICAS:-N}, the one
 # place that number is written.

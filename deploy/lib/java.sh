@@ -23,7 +23,12 @@ find_jdk() {
     candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
   fi
   for home in "$JDK_DIR"/*; do [[ -d $home ]] && candidates+=("$home"); done
+  local -A seen=()
   for home in "${candidates[@]}"; do
+    # The same JDK under several names (javac's alternative, default-java, symlinks) is one JDK.
+    home=$(readlink -f "$home")
+    [[ -z ${seen[$home]:-} ]] || continue
+    seen[$home]=1
     version=$(jdk_version "$home")
     [[ $version =~ ^[0-9]+$ ]] || continue
     if ((version >= JAVA_MIN_VERSION)); then

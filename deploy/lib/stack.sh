@@ -22,7 +22,7 @@ consul_tool() {
     -e CONSUL_HTTP_ADDR=tasks.consul:8500 \
     ${CONSUL_TOOL_TOKEN:+-e "CONSUL_HTTP_TOKEN_FILE=/secrets/$CONSUL_TOOL_TOKEN"} \
     -v "$SECRETS_DIR:/secrets:ro" -v "$REPO_ROOT/consul/acl:/acl:ro" \
-    local/consul:1.8.7 "${@:2}"
+    "$CONSUL_IMAGE" "${@:2}"
 }
 
 consul_has_leader() {
@@ -112,7 +112,8 @@ prune_unused_configs() {
   [[ -n $services ]] || return 0
   for kind in config secret; do
     # shellcheck disable=SC2086 # one argument per service id
-    used=$(docker service inspect -f "$(referenced_template "$kind")" $services | sort -u)
+    used=$(docker service inspect -f "$(referenced_template "$kind")" $services | sort -u) \
+      || { warn "could not read the services' ${kind}s; none removed"; return 0; }
     while read -r old; do
       if docker "$kind" rm "$old" >/dev/null; then log "removed the unused $kind $old"
       else warn "could not remove the unused $kind $old (see above)"; fi

@@ -8,25 +8,23 @@
 # results-RUNID.txt next to this file. Needs: a Docker engine with local/haproxy:3.0 (deploy/up.sh
 # builds it), python3, curl.
 set -euo pipefail
+usage() { echo "usage: $0   (no arguments)"; }
+(($# == 0)) || { usage >&2; echo "ERROR: no arguments expected, got: $*" >&2; exit 2; }
+for tool in docker python3 curl; do command -v "$tool" >/dev/null || { echo "ERROR: $tool is missing" >&2; exit 1; }; done
 HERE=$(cd "$(dirname "$0")" && pwd)
 PORT=18080 CLIENTS=4 IMAGE=local/haproxy:3.0
+docker image inspect "$IMAGE" >/dev/null 2>&1 || { echo "ERROR: no image $IMAGE (deploy/up.sh builds it)" >&2; exit 1; }
 RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$HERE/results-$RUN_ID.txt
 WORK=$(mktemp -d)
 chmod 755 "$WORK"   # HAProxy runs as its own user (uid 100) and connects to the keeper socket in it
 
-usage() { echo "usage: $0   (no arguments)"; }
-(($# == 0)) || { usage >&2; echo "ERROR: no arguments expected, got: $*" >&2; exit 2; }
-for tool in docker python3 curl; do command -v "$tool" >/dev/null || { echo "ERROR: $tool is missing" >&2; exit 1; }; done
-docker image inspect "$IMAGE" >/dev/null 2>&1 || { echo "ERROR: no image $IMAGE (deploy/up.sh builds it)" >&2; exit 1; }
-
 cleanup() {
-  local c
-  for c in hk1 hk2 hk3; do docker logs "$c" >"$WORK/$c.log" 2>&1 || true; done
   docker rm -f hk1 hk2 hk3 >/dev/null 2>&1 || true
   kill "${client_pids[@]}" ${keeper_pid:-} 2>/dev/null || true
   rm -rf "$WORK"
 }
+client_pids=()
 trap cleanup EXIT
 
 event() { printf '%s %s\n' "$(date -u +%T.%3N)" "$*" | tee -a "$WORK/events"; }
@@ -38,7 +36,7 @@ haproxy_container() {
 client() {  # one line per request: start (s since epoch), seconds, answer or FAILED
   while [[ ! -e $WORK/stop ]]; do
     local start answer; start=$(date +%s.%N)
-    if answer=$(curl -sS -m 10 "http://127.0.0.1:$PORT/" 2>&1); then :; else answer="FAILED $answer"; fi
+    if answer=$(curl -fsS -m 10 "http://127.0.0.1:$PORT/" 2>&1); then :; else answer="FAILED $answer"; fi
     echo "$start $(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.3f", e - s}') $answer"
     sleep 0.05
   done >"$WORK/client-$1"
@@ -48,7 +46,6 @@ python3 "$HERE/keeper.py" 127.0.0.1 "$PORT" "$WORK/keeper.sock" >"$WORK/keeper.l
 keeper_pid=$!
 sleep 1
 haproxy_container hk1; sleep 2
-client_pids=()
 for ((i = 1; i <= CLIENTS; i++)); do client "$i" & client_pids+=($!); done
 sleep 3; haproxy_container hk2
 sleep 3; docker kill -s USR1 hk1 >/dev/null; event "SIGUSR1 (soft stop) to hk1"

@@ -66,8 +66,19 @@ class JdkDiscoveryTest {
 		Path installed = fakeJdk(this.jdks.resolve("old-jdk"), this.minimum - 1);
 		Shell.Result result = useJdk(javaHome, "use_jdk");
 		assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
-		assertThat(result.output()).contains("too old: " + javaHome + " (" + (this.minimum - 4) + "), " + installed
-				+ " (" + (this.minimum - 1) + ")");
+		assertThat(result.output()).contains("too old: " + javaHome.toRealPath() + " (" + (this.minimum - 4) + "), "
+				+ installed.toRealPath() + " (" + (this.minimum - 1) + ")");
+	}
+
+	/** javac on the PATH and $JAVA_HOME both lead to one installed JDK: it is one JDK, named once. */
+	@Test
+	void aJdkFoundUnderSeveralNamesIsNamedOnce() throws IOException {
+		Path installed = fakeJdk(this.jdks.resolve("old-jdk"), this.minimum - 1);
+		Files.createSymbolicLink(this.work.resolve("bin/javac"), installed.resolve("bin/javac"));
+		Files.createSymbolicLink(this.jdks.resolve("default-jdk"), installed);
+		Shell.Result result = useJdk(installed, "use_jdk");
+		assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+		assertThat(result.output()).contains("too old: " + installed.toRealPath() + " (" + (this.minimum - 1) + "))");
 	}
 
 	@Test
@@ -78,7 +89,7 @@ class JdkDiscoveryTest {
 		fakeJdk(this.jdks.resolve("c-jdk"), this.minimum + 4);
 		Shell.Result result = useJdk(javaHome, "use_jdk && echo \"JAVA_HOME=$JAVA_HOME\"");
 		assertThat(result.exitCode()).as(result.output()).isZero();
-		assertThat(result.output().strip()).isEqualTo("JAVA_HOME=" + wanted);
+		assertThat(result.output().strip()).isEqualTo("JAVA_HOME=" + wanted.toRealPath());
 	}
 
 	/** A directory that looks like a JDK of this version to java.sh; version 0: java and no javac. */

@@ -1,5 +1,6 @@
 package org.example.web.system;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -293,26 +294,41 @@ class SwarmStackSystemIT {
 	/**
 	 * README, redeploy: configs and secrets are immutable, so each changed file is a new one; a
 	 * redeploy (deploy/up.sh over the running stack) removes those of the stack that no service uses
-	 * any more, and keeps every one a service uses.
+	 * any more, and keeps every one a service uses, also one that only a rollback would return to.
 	 */
 	@Test
 	@Order(11)
 	void aRedeployRemovesTheConfigsAndSecretsNothingUses(SwarmStack stack) {
 		String stale = "stale-" + UUID.randomUUID();
-		for (String kind : CONFIGS_AND_SECRETS) {
-			Shell.run(Duration.ofSeconds(30), "bash", "-c", "echo unused | docker " + kind + " create --label "
-					+ STACK_LABEL + "=" + SwarmStack.NAME + " " + stale + " -");
-			assertThat(stackObjects(kind)).contains(stale);
-		}
+		CONFIGS_AND_SECRETS.forEach((kind) -> createStackObject(kind, stale));
 
 		SwarmStack.up();
 
 		for (String kind : CONFIGS_AND_SECRETS) {
-			assertThat(stackObjects(kind)).as("the stack's %ss after the redeploy", kind)
-				.doesNotContain(stale)
-				.containsAll(usedByTheServices(kind));
 			assertThat(usedByTheServices(kind)).as("the %ss the services use", kind).isNotEmpty();
+			assertThat(stackObjects(kind)).as("the stack's %ss after the redeploy", kind)
+				.containsExactlyInAnyOrderElementsOf(usedByTheServices(kind));
 		}
+
+		// A config in the reaper's previous spec only (added, then removed: what a rollback returns to).
+		String previous = "previous-" + UUID.randomUUID();
+		String another = "stale-" + UUID.randomUUID();
+		createStackObject("config", previous);
+		createStackObject("config", another);
+		String reaper = SwarmStack.NAME + "_reaper";
+		Shell.run(Duration.ofMinutes(2), "docker", "service", "update", "--quiet", "--config-add",
+				"source=" + previous + ",target=/tmp/previous", reaper);
+		Shell.run(Duration.ofMinutes(2), "docker", "service", "update", "--quiet", "--config-rm", previous, reaper);
+		Path lib = Project.ROOT.resolve("deploy/lib");
+		Shell.run(Duration.ofMinutes(1), "bash", "-c", "source " + lib.resolve("common.sh") + " && source "
+				+ lib.resolve("stack.sh") + " && prune_unused_configs " + SwarmStack.NAME);
+		assertThat(stackObjects("config")).contains(previous).doesNotContain(another);
+	}
+
+	private static void createStackObject(String kind, String name) {
+		Shell.run(Duration.ofSeconds(30), "bash", "-c",
+				"echo unused | docker " + kind + " create --label " + STACK_LABEL + "=" + SwarmStack.NAME + " " + name + " -");
+		assertThat(stackObjects(kind)).contains(name);
 	}
 
 	/** The names of the stack's configs or secrets (KIND: config, secret). */
