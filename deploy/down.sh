@@ -16,7 +16,7 @@ USAGE
 }
 
 stack_containers_gone() {
-  [[ -z $(docker ps -aq --filter "label=com.docker.stack.namespace=$STACK") ]]
+  [[ -z $(docker ps -aq --filter "$STACK_FILTER") ]]
 }
 
 # `docker stack rm` leaves the network behind when a container outside the stack is attached to it

@@ -37,13 +37,12 @@ serves_status() {
 # Every service runs exactly its desired number of tasks, and none is starting or unhealthy:
 # no rolling update (e.g. of a redeployed running stack) is still going on.
 tasks_settled() {
-  local filter="label=com.docker.stack.namespace=$STACK"
-  docker service ls -q --filter "$filter" \
+  docker service ls -q --filter "$STACK_FILTER" \
     | xargs -r docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' \
     | grep -qE 'updating|rollback_started' && return 1
-  ! docker service ls --filter "$filter" --format '{{.Replicas}}' | awk -F'[/ ]' '$1 != $2 {bad = 1} END {exit !bad}' \
-    && [[ -z $(docker ps -q --filter "$filter" --filter health=starting) ]] \
-    && [[ -z $(docker ps -q --filter "$filter" --filter health=unhealthy) ]]
+  ! docker service ls --filter "$STACK_FILTER" --format '{{.Replicas}}' | awk -F'[/ ]' '$1 != $2 {bad = 1} END {exit !bad}' \
+    && [[ -z $(docker ps -q --filter "$STACK_FILTER" --filter health=starting) ]] \
+    && [[ -z $(docker ps -q --filter "$STACK_FILTER" --filter health=unhealthy) ]]
 }
 
 all_web_up() { [[ $(haproxy_servers_up) -eq $1 ]]; }
@@ -79,7 +78,7 @@ main() {
   sleep 2   # let swarm begin the rolling updates of a redeploy before looking for them
   log "waiting for rolling updates, if any, to finish"
   wait_for "$timeout" "the stack's tasks to settle" tasks_settled
-  prune_unused_configs "$STACK"
+  prune_unused_configs
   log "waiting for HAProxy to serve all $replicas replicas"
   wait_for "$timeout" "HAProxy to report $replicas web servers UP" all_web_up "$replicas"
   wait_for 60 "/status to answer through HAProxy" serves_status

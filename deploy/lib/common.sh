@@ -55,6 +55,9 @@ export REPO_ROOT
 # --- facts about the stack that several scripts share -----------------------------------------
 
 STACK=${STACK:-web}
+# Contract: `docker stack deploy` labels every object of the stack with its name (services,
+# containers, configs, secrets, networks); this filter selects them.
+STACK_FILTER="label=com.docker.stack.namespace=$STACK"
 STACK_FILE=$REPO_ROOT/deploy/docker-stack.yml
 # The system's secrets, on the swarm manager (deploy/secrets.sh): root only, never in git.
 SECRETS_DIR=${SECRETS_DIR:-/var/lib/swarmweb/secrets}

@@ -104,11 +104,11 @@ deploy_stack() {
 }
 
 # Configs and secrets are immutable: every changed file deploys a new one (deploy_stack), and the
-# old ones would pile up with each redeploy. prune_unused_configs NAME removes those of stack NAME
-# that no service uses, neither in its spec nor in the one a rollback returns to (PreviousSpec).
+# old ones would pile up with each redeploy. prune_unused_configs removes those of the stack that
+# no service uses, neither in its spec nor in the one a rollback returns to (PreviousSpec).
 prune_unused_configs() {
-  local name=$1 services kind used old
-  services=$(docker service ls -q --filter "label=com.docker.stack.namespace=$name")
+  local services kind used old
+  services=$(docker service ls -q --filter "$STACK_FILTER")
   [[ -n $services ]] || return 0
   for kind in config secret; do
     # shellcheck disable=SC2086 # one argument per service id
@@ -117,7 +117,7 @@ prune_unused_configs() {
     while read -r old; do
       if docker "$kind" rm "$old" >/dev/null; then log "removed the unused $kind $old"
       else warn "could not remove the unused $kind $old (see above)"; fi
-    done < <(docker "$kind" ls --filter "label=com.docker.stack.namespace=$name" --format '{{.Name}}' \
+    done < <(docker "$kind" ls --filter "$STACK_FILTER" --format '{{.Name}}' \
                | grep -vxF -f <(printf '%s\n' "$used"))
   done
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,12 @@ public final class Shell {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Writes an executable /bin/sh script (a stub, a fake tool) with these lines to FILE. */
+	public static void writeScript(Path file, String... lines) throws IOException {
+		Files.writeString(file, "#!/bin/sh\n" + String.join("\n", lines) + "\n");
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
 	}
 
 	public record Result(int exitCode, String output) {

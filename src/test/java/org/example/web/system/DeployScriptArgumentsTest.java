@@ -3,7 +3,6 @@ package org.example.web.system;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,9 +94,7 @@ class DeployScriptArgumentsTest {
 	private static Map<String, String> stubbedEnvironment(Path work) throws IOException {
 		Path stubs = Files.createDirectories(work.resolve("bin"));
 		for (String command : STUBBED) {
-			Path stub = stubs.resolve(command);
-			Files.writeString(stub, "#!/bin/sh\necho \"stub: $0 must not run here\" >&2\nexit 99\n");
-			Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
+			Shell.writeScript(stubs.resolve(command), "echo \"stub: $0 must not run here\" >&2", "exit 99");
 		}
 		return Map.of("PATH", stubs + ":" + System.getenv("PATH"), "SECRETS_DIR", work.resolve("secrets").toString(),
 				"STACK", "argument-test");

@@ -3,7 +3,6 @@ package org.example.web.system;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +43,7 @@ class JdkDiscoveryTest {
 		Path bin = Files.createDirectories(this.work.resolve("bin"));
 		for (String tool : TOOLS) {
 			String found = Shell.run("bash", "-c", "command -v " + tool).strip();
-			executable(bin.resolve(tool), "exec '" + found + "' \"$@\"");
+			Shell.writeScript(bin.resolve(tool), "exec '" + found + "' \"$@\"");
 		}
 		this.minimum = Integer.parseInt(useJdk(null, "echo $JAVA_MIN_VERSION").output().strip());
 	}
@@ -97,14 +96,9 @@ class JdkDiscoveryTest {
 		Path bin = Files.createDirectories(home.resolve("bin"));
 		List<String> commands = (version == 0) ? List.of("java") : List.of("java", "javac");
 		for (String command : commands) {
-			executable(bin.resolve(command), "echo '    java.specification.version = " + version + "' >&2");
+			Shell.writeScript(bin.resolve(command), "echo '    java.specification.version = " + version + "' >&2");
 		}
 		return home;
-	}
-
-	private static void executable(Path file, String line) throws IOException {
-		Files.writeString(file, "#!/bin/sh\n" + line + "\n");
-		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
 	}
 
 	/** Runs the script after sourcing java.sh, with only the test's tools on the PATH. */

@@ -529,10 +529,9 @@ class SecuritySystemIT {
 
 	/** The host ports the services of the deployed stack publish. */
 	static Set<Integer> publishedPortsOfTheRunningStack() {
-		String services = Shell.run("docker", "service", "ls", "-q", "--filter", "label=com.docker.stack.namespace=" + SwarmStack.NAME);
 		List<String> command = new ArrayList<>(List.of("docker", "service", "inspect", "--format",
 				"{{range .Spec.EndpointSpec.Ports}}{{.PublishedPort}} {{end}}"));
-		command.addAll(services.lines().filter((s) -> !s.isBlank()).toList());
+		command.addAll(SwarmStack.serviceIds());
 		return Shell.run(command.toArray(String[]::new)).lines()
 			.flatMap((line) -> List.of(line.trim().split("\\s+")).stream())
 			.filter((p) -> p.matches("\\d+"))

@@ -33,6 +33,15 @@ final class SwarmStack implements AutoCloseable {
 
 	static final String NAME = System.getProperty("stack.name", "web");
 
+	/**
+	 * Contract (deploy/lib/common.sh, STACK_FILTER): `docker stack deploy` labels every object of the
+	 * stack (services, containers, configs, secrets) with its name.
+	 */
+	static final String LABEL = "com.docker.stack.namespace=" + NAME;
+
+	/** The docker CLI's filter for the stack's objects. */
+	static final String FILTER = "label=" + LABEL;
+
 	/** The swarm services of the stack (deploy/docker-stack.yml). */
 	static final String WEB = NAME + "_web";
 
@@ -173,13 +182,18 @@ final class SwarmStack implements AutoCloseable {
 
 	/** Every running container of the stack, of all its services. */
 	List<String> stackContainers() {
-		return runningWithLabel("com.docker.stack.namespace=" + NAME);
+		return runningWithLabel(LABEL);
+	}
+
+	/** Ids of the stack's services. */
+	static List<String> serviceIds() {
+		return Shell.run("docker", "service", "ls", "-q", "--filter", FILTER).lines().filter((s) -> !s.isBlank()).toList();
 	}
 
 	/** Service -> the tasks swarm wants of it (the "N" of `docker service ls`'s "n/N"), every service of the stack. */
 	Map<String, Long> desiredTasksPerService() {
 		Map<String, Long> desired = new TreeMap<>();
-		Shell.run("docker", "service", "ls", "--filter", "label=com.docker.stack.namespace=" + NAME, "--format",
+		Shell.run("docker", "service", "ls", "--filter", FILTER, "--format",
 				"{{.Name}} {{.Replicas}}")
 			.lines()
 			.map((line) -> line.strip().split("\\s+"))
@@ -190,7 +204,7 @@ final class SwarmStack implements AutoCloseable {
 
 	/** Service -> its running containers on this node (all of them on a single-node swarm). */
 	Map<String, Long> runningContainersPerService() {
-		return Shell.run("docker", "ps", "--filter", "label=com.docker.stack.namespace=" + NAME, "--format",
+		return Shell.run("docker", "ps", "--filter", FILTER, "--format",
 				"{{.Label \"com.docker.swarm.service.name\"}}")
 			.lines()
 			.map(String::strip)

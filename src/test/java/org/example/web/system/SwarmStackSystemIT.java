@@ -49,9 +49,6 @@ class SwarmStackSystemIT {
 	 */
 	static final Duration MAX_GAP_WHEN_ITS_AGENT_DIES = Duration.ofSeconds(5);
 
-	/** The label `docker stack deploy` gives a stack's services, configs and secrets. */
-	private static final String STACK_LABEL = "com.docker.stack.namespace";
-
 	private static final List<String> CONFIGS_AND_SECRETS = List.of("config", "secret");
 
 	@Test
@@ -290,7 +287,6 @@ class SwarmStackSystemIT {
 		assertThat(stack.stopGracePeriod()).as("the web service's stop_grace_period").isGreaterThan(instanceStops);
 	}
 
-
 	/**
 	 * README, redeploy: configs and secrets are immutable, so each changed file is a new one; a
 	 * redeploy (deploy/up.sh over the running stack) removes those of the stack that no service uses
@@ -305,9 +301,10 @@ class SwarmStackSystemIT {
 		SwarmStack.up();
 
 		for (String kind : CONFIGS_AND_SECRETS) {
-			assertThat(usedByTheServices(kind)).as("the %ss the services use", kind).isNotEmpty();
+			Set<String> used = usedByTheServices(kind);
+			assertThat(used).as("the %ss the services use", kind).isNotEmpty();
 			assertThat(stackObjects(kind)).as("the stack's %ss after the redeploy", kind)
-				.containsExactlyInAnyOrderElementsOf(usedByTheServices(kind));
+				.containsExactlyInAnyOrderElementsOf(used);
 		}
 
 		// A config in the reaper's previous spec only (added, then removed: what a rollback returns to).
@@ -320,20 +317,20 @@ class SwarmStackSystemIT {
 				"source=" + previous + ",target=/tmp/previous", reaper);
 		Shell.run(Duration.ofMinutes(2), "docker", "service", "update", "--quiet", "--config-rm", previous, reaper);
 		Path lib = Project.ROOT.resolve("deploy/lib");
-		Shell.run(Duration.ofMinutes(1), "bash", "-c", "source " + lib.resolve("common.sh") + " && source "
-				+ lib.resolve("stack.sh") + " && prune_unused_configs " + SwarmStack.NAME);
+		Shell.run(Duration.ofMinutes(1), Map.of("STACK", SwarmStack.NAME), "bash", "-c", "source "
+				+ lib.resolve("common.sh") + " && source " + lib.resolve("stack.sh") + " && prune_unused_configs");
 		assertThat(stackObjects("config")).contains(previous).doesNotContain(another);
 	}
 
 	private static void createStackObject(String kind, String name) {
 		Shell.run(Duration.ofSeconds(30), "bash", "-c",
-				"echo unused | docker " + kind + " create --label " + STACK_LABEL + "=" + SwarmStack.NAME + " " + name + " -");
+				"echo unused | docker " + kind + " create --label " + SwarmStack.LABEL + " " + name + " -");
 		assertThat(stackObjects(kind)).contains(name);
 	}
 
 	/** The names of the stack's configs or secrets (KIND: config, secret). */
 	private static List<String> stackObjects(String kind) {
-		return Shell.run("docker", kind, "ls", "--filter", "label=" + STACK_LABEL + "=" + SwarmStack.NAME, "--format",
+		return Shell.run("docker", kind, "ls", "--filter", SwarmStack.FILTER, "--format",
 				"{{.Name}}")
 			.lines()
 			.toList();
@@ -345,9 +342,7 @@ class SwarmStackSystemIT {
 		String names = "{{range .TaskTemplate.ContainerSpec." + k + "s}}{{println ." + k + "Name}}{{end}}";
 		List<String> command = new ArrayList<>(List.of("docker", "service", "inspect", "-f",
 				"{{with .Spec}}" + names + "{{end}}{{with .PreviousSpec}}" + names + "{{end}}"));
-		command.addAll(Shell.run("docker", "service", "ls", "-q", "--filter", "label=" + STACK_LABEL + "=" + SwarmStack.NAME)
-			.lines()
-			.toList());
+		command.addAll(SwarmStack.serviceIds());
 		return new HashSet<>(Shell.run(command.toArray(String[]::new)).lines().filter((line) -> !line.isBlank()).toList());
 	}
 
