@@ -35,7 +35,7 @@ final class SwarmStack implements AutoCloseable {
 
 	/**
 	 * Contract (deploy/lib/common.sh, STACK_FILTER): `docker stack deploy` labels every object of the
-	 * stack (services, containers, configs, secrets) with its name.
+	 * stack (services, containers, configs, secrets, networks) with its name.
 	 */
 	static final String LABEL = "com.docker.stack.namespace=" + NAME;
 
@@ -59,11 +59,11 @@ final class SwarmStack implements AutoCloseable {
 	static final String REQUEST_LOG = "/var/log/requests/requests.log";
 
 	/**
-	 * The environment of every deploy/ script the tests run: the stack they deploy serves
-	 * /whoami?delayMs=N (off by default), and every redeploy (up.sh, directly or from another
-	 * script) must keep it so.
+	 * The environment of every deploy/ script the tests run: the scripts act on the stack the tests
+	 * look at (STACK, {@link #NAME}); the stack they deploy serves /whoami?delayMs=N (off by
+	 * default), and every redeploy (up.sh, directly or from another script) must keep it so.
 	 */
-	static final Map<String, String> SCRIPT_ENVIRONMENT = Map.of("WEB_DELAY_ENABLED", "true");
+	static final Map<String, String> SCRIPT_ENVIRONMENT = Map.of("WEB_DELAY_ENABLED", "true", "STACK", NAME);
 
 	/** Web replicas of a fresh deploy; every scenario starts from them. */
 	static final int REPLICAS = 3;

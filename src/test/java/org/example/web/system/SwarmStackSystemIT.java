@@ -317,7 +317,7 @@ class SwarmStackSystemIT {
 				"source=" + previous + ",target=/tmp/previous", reaper);
 		Shell.run(Duration.ofMinutes(2), "docker", "service", "update", "--quiet", "--config-rm", previous, reaper);
 		Path lib = Project.ROOT.resolve("deploy/lib");
-		Shell.run(Duration.ofMinutes(1), Map.of("STACK", SwarmStack.NAME), "bash", "-c", "source "
+		Shell.run(Duration.ofMinutes(1), SwarmStack.SCRIPT_ENVIRONMENT, "bash", "-c", "source "
 				+ lib.resolve("common.sh") + " && source " + lib.resolve("stack.sh") + " && prune_unused_configs");
 		assertThat(stackObjects("config")).contains(previous).doesNotContain(another);
 	}
