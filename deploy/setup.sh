@@ -20,8 +20,6 @@ USAGE
 }
 
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
-# dockerd's own configuration file (its default path).
-DOCKERD_CONFIG=/etc/docker/daemon.json
 
 # A dockerd that was killed while containers ran (kill -9, the end of a CI job) leaves their
 # network namespaces mounted under its exec-root (moby/moby#15857), each with its veth still on

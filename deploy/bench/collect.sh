@@ -39,8 +39,7 @@ memory_by_kind=$(jq -R -s '[split("\n")[] | select(length > 0) | split(" ")
 
 jq -n --slurpfile run "$raw/run.json" --argjson t "$throughput" --argjson trials "$trials" --argjson memory "$memory" \
   --argjson memoryByKind "$memory_by_kind" \
-  --argjson idle "$(<"$raw/idle-busy-cores.txt")" --argjson idleParts "$idle" --argjson image "$(<"$raw/image-bytes.txt")" \
-  --arg userland "$(<"$raw/userland-proxy.txt")" '
+  --argjson idle "$(<"$raw/idle-busy-cores.txt")" --argjson idleParts "$idle" --argjson image "$(<"$raw/image-bytes.txt")" '
   def rps($case; $c): ([$t[] | select(.case == $case and .connections == $c) | .rps] | first);
   def limit($c): 1 / (1 / rps("ceiling"; $c) + 1 / rps("reference"; $c));
   {run: $run[0], throughput: $t,
@@ -53,6 +52,6 @@ jq -n --slurpfile run "$raw/run.json" --argjson t "$throughput" --argjson trials
       ours_over_proxiedReference: (rps("ours"; $c) / rps("proxied-reference"; $c)),
       proxiedReference_over_serialChainLimit: (rps("proxied-reference"; $c) / limit($c)),
       loopback_over_ours: (rps("ours-loopback"; $c) / rps("ours"; $c))}],
-   idleBusyCores: $idle, idleCoresByPart: $idleParts, userlandProxy: $userland, scaling: $trials,
+   idleBusyCores: $idle, idleCoresByPart: $idleParts, scaling: $trials,
    service: {memoryAfterLoad: $memory, memoryAfterLoadByKind: $memoryByKind, imageBytes: $image}}' >"$OUT/benchmarks.json"
 echo "wrote $OUT/benchmarks.json" >&2

@@ -208,7 +208,6 @@ service_figures() {
   docker stats --no-stream --format '{{.Name}} {{.MemUsage}}' $(web_containers) >"$OUT/benchmarks-raw/memory-after-load.txt"
   container_memory $(web_containers) >"$OUT/benchmarks-raw/memory-after-load-by-kind.txt"
   docker image inspect -f '{{.Size}}' web:latest >"$OUT/benchmarks-raw/image-bytes.txt"
-  if pgrep -f 'docker-proxy.*-host-port 8080' >/dev/null; then echo on; else echo off; fi >"$OUT/benchmarks-raw/userland-proxy.txt"
 }
 
 main() {

@@ -4,7 +4,8 @@
 # RUN_ID names the run (default bench-<UTC time>): the multi-node drills pass theirs.
 set -euo pipefail
 (($# == 0)) || { echo "usage: $0   (no arguments)" >&2; echo "ERROR: unexpected argument: $1" >&2; exit 2; }
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/../lib/common.sh"
+cd "$REPO_ROOT"
 jq -n \
   --arg runId "${RUN_ID:-bench-$(date -u +%Y%m%dT%H%M%SZ)}" \
   --arg startedAt "$(date -u +%FT%TZ)" \
@@ -15,6 +16,7 @@ jq -n \
   --arg kernel "$(uname -r)" \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --arg docker "$(docker version -f '{{.Server.Version}}' 2>/dev/null || echo unknown)" \
+  --arg userland "$(userland_proxy)" \
   '{runId: $runId, startedAt: $startedAt, gitCommit: $gitCommit, gitDirty: $gitDirty, cores: $cores,
     memoryBytes: $memoryBytes, kernel: $kernel, loadAverage: ($load | split(" ") | map(tonumber)),
-    dockerServerVersion: $docker}'
+    dockerServerVersion: $docker, dockerUserlandProxy: $userland}'

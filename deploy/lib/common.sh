@@ -69,6 +69,28 @@ OPERATOR_USER=operator
 # The Consul image (deploy/images/consul.sh builds it): the servers, and every throwaway `consul`
 # the scripts run. docker-stack.yml names it too (a stack file reads no shell).
 CONSUL_IMAGE=local/consul:1.8.7
+# dockerd's own configuration file (its default path).
+DOCKERD_CONFIG=/etc/docker/daemon.json
+
+# userland_proxy: "on" or "off", the running engine's userland-proxy setting (on: a docker-proxy
+# process copies the host's own connections to a published port, such as 127.0.0.1:8080; off: the
+# kernel forwards them). setup.sh starts the engine with it off unless daemon.json sets it. Read
+# from the command line of the engine behind the default socket (its pid file; the engines of
+# deploy/cluster.sh have their own), then daemon.json, else Docker's default (on); "unknown" when
+# that engine does not run. The benchmark and the system tests' reports say which one they ran with.
+userland_proxy() {
+  local pid args config value=true
+  pid=$(cat /var/run/docker.pid 2>/dev/null) && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == dockerd ]] \
+    || { echo unknown; return 0; }
+  args=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+  config=$(cat "$DOCKERD_CONFIG" 2>/dev/null || true)
+  if [[ $args =~ --userland-proxy(=(true|false))?[[:space:]] ]]; then
+    value=${BASH_REMATCH[2]:-true}
+  elif [[ $config =~ \"userland-proxy\"[[:space:]]*:[[:space:]]*(true|false) ]]; then
+    value=${BASH_REMATCH[1]}
+  fi
+  if [[ $value == true ]]; then echo on; else echo off; fi
+}
 
 # The web replicas of a deploy without --replicas: the stack file's ${WEB_REPLICAS:-N}, the one
 # place that number is written.

@@ -12,7 +12,7 @@ class ReliabilityRunTest {
 
 	private static final RunInfo RUN = new RunInfo("20261125T142233Z-4711", "2026-11-25T14:22:33Z",
 			"6d45df6a4b2c0e1f3a5b7c9d0e2f4a6b8c0d2e4f", false, 2, 25_769_803_776L, "6.12.48", List.of(0.5, 0.4, 0.3),
-			"20.10.24");
+			"20.10.24", "off");
 
 	private static final List<KnownScenario> KNOWN = List.of(new KnownScenario("1", "Rolling upgrade", false),
 			new KnownScenario("2", "SIGKILL of one instance", false), new KnownScenario("3", "SIGTERM", true),

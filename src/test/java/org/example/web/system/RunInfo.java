@@ -34,14 +34,20 @@ import org.example.web.support.Shell;
  *   "memoryBytes": 25769803776,              // MemTotal of /proc/meminfo, in bytes
  *   "kernel": "6.12.48+deb13-amd64",         // uname -r
  *   "loadAverage": [0.42, 0.3, 0.25],        // /proc/loadavg: 1, 5, 15 minutes, at the start
- *   "dockerServerVersion": "20.10.24+dfsg1"  // docker version -f '{{.Server.Version}}'; "unknown"
+ *   "dockerServerVersion": "20.10.24+dfsg1", // docker version -f '{{.Server.Version}}'; "unknown"
+ *   "dockerUserlandProxy": "off"             // the engine's userland-proxy setting, "on", "off" or
+ *                                            //   "unknown": deploy/lib/common.sh, userland_proxy
  * }
  * </pre>
  */
 record RunInfo(String runId, String startedAt, String gitCommit, Boolean gitDirty, int cores, long memoryBytes,
-		String kernel, List<Double> loadAverage, String dockerServerVersion) {
+		String kernel, List<Double> loadAverage, String dockerServerVersion, String dockerUserlandProxy) {
 
 	static final String UNKNOWN = "unknown";
+
+	/** The one place that reads the engine's userland-proxy setting (the benchmark uses it too). */
+	private static final String USERLAND_PROXY = "source " + Project.ROOT.resolve("deploy/lib/common.sh")
+			+ " && userland_proxy";
 
 	private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
 		.withZone(ZoneOffset.UTC);
@@ -66,7 +72,8 @@ record RunInfo(String runId, String startedAt, String gitCommit, Boolean gitDirt
 					.orElse(null),
 				Runtime.getRuntime().availableProcessors(), totalMemoryBytes(), System.getProperty("os.version"),
 				loadAverageNow(), output("docker", "version", "--format", "{{.Server.Version}}").filter((s) -> !s.isEmpty())
-					.orElse(UNKNOWN));
+					.orElse(UNKNOWN),
+				output("bash", "-c", USERLAND_PROXY).filter((s) -> !s.isEmpty()).orElse(UNKNOWN));
 	}
 
 	/** The short commit, with "(dirty)" when the tree differed from it. */
@@ -77,9 +84,10 @@ record RunInfo(String runId, String startedAt, String gitCommit, Boolean gitDirt
 
 	/** One line for a report's header. */
 	String machine() {
-		return "%d cores, %.1f GiB, kernel %s, load %s at the start, Docker %s".formatted(this.cores,
-				this.memoryBytes / (1024.0 * 1024 * 1024), this.kernel,
-				String.join(" ", this.loadAverage.stream().map(String::valueOf).toList()), this.dockerServerVersion);
+		return "%d cores, %.1f GiB, kernel %s, load %s at the start, Docker %s (userland proxy %s)".formatted(
+				this.cores, this.memoryBytes / (1024.0 * 1024 * 1024), this.kernel,
+				String.join(" ", this.loadAverage.stream().map(String::valueOf).toList()), this.dockerServerVersion,
+				this.dockerUserlandProxy);
 	}
 
 	/** What the command printed (stripped), if it ran and exited 0. */
