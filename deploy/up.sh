@@ -37,12 +37,16 @@ serves_status() {
 # Every service runs exactly its desired number of tasks, and none is starting or unhealthy:
 # no rolling update (e.g. of a redeployed running stack) is still going on.
 tasks_settled() {
-  docker service ls -q --filter "$STACK_FILTER" \
-    | xargs -r docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' \
-    | grep -qE 'updating|rollback_started' && return 1
-  ! docker service ls --filter "$STACK_FILTER" --format '{{.Replicas}}' | awk -F'[/ ]' '$1 != $2 {bad = 1} END {exit !bad}' \
-    && [[ -z $(docker ps -q --filter "$STACK_FILTER" --filter health=starting) ]] \
-    && [[ -z $(docker ps -q --filter "$STACK_FILTER" --filter health=unhealthy) ]]
+  local services updates statuses
+  services=$(docker service ls --filter "$STACK_FILTER" --format '{{.ID}} {{.Replicas}}') || return 1
+  # Replicas: "2/3", or "1/1 (max 1 per node)".
+  awk '{split($2, n, "/"); if (n[1] != n[2]) bad = 1} END {exit bad}' <<<"$services" || return 1
+  updates=$(awk '{print $1}' <<<"$services" \
+    | xargs -r docker service inspect -f '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}') || return 1
+  ! grep -qE 'updating|rollback_started' <<<"$updates" || return 1
+  # A container's status ends in "(health: starting)" or "(unhealthy)" while it is either.
+  statuses=$(docker ps --filter "$STACK_FILTER" --format '{{.Status}}') || return 1
+  ! grep -qE '\((health: starting|unhealthy)\)$' <<<"$statuses"
 }
 
 all_web_up() { [[ $(haproxy_servers_up) -eq $1 ]]; }

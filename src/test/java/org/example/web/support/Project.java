@@ -20,7 +20,23 @@ public final class Project {
 	/** The service's version (web:VERSION), from the build-info the build wrote next to the classes. */
 	public static final String VERSION = buildInfo().getProperty("build.version");
 
+	/** The deploy scripts' shared library: common.sh and what a script sources next to it. */
+	private static final Path DEPLOY_LIB = ROOT.resolve("deploy").resolve("lib");
+
 	private Project() {
+	}
+
+	/**
+	 * A bash script that sources deploy/lib/common.sh, then each of {@code libs} (file names in
+	 * deploy/lib), as the deploy/ scripts do, and runs {@code call}: how a test runs one function of
+	 * the library ({@code bash -c}).
+	 */
+	public static String withDeployLib(String call, String... libs) {
+		StringBuilder script = new StringBuilder("source '" + DEPLOY_LIB.resolve("common.sh") + "'");
+		for (String lib : libs) {
+			script.append(" && source '").append(DEPLOY_LIB.resolve(lib)).append('\'');
+		}
+		return script.append(" && ").append(call).toString();
 	}
 
 	private static Properties buildInfo() {

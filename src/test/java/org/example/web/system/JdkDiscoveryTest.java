@@ -23,10 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JdkDiscoveryTest {
 
-	private static final Path JAVA_SH = Project.ROOT.resolve("deploy/lib/java.sh");
-
-	private static final Path COMMON_SH = Project.ROOT.resolve("deploy/lib/common.sh");
-
 	/** What the scripts need besides bash builtins; javac is deliberately not among them. */
 	private static final List<String> TOOLS = List.of("dirname", "readlink", "awk");
 
@@ -108,8 +104,7 @@ class JdkDiscoveryTest {
 		if (javaHome != null) {
 			command.add("JAVA_HOME=" + javaHome);
 		}
-		command.addAll(List.of("/bin/bash", "-c",
-				"source '" + COMMON_SH + "' && source '" + JAVA_SH + "' && " + script));
+		command.addAll(List.of("/bin/bash", "-c", Project.withDeployLib(script, "java.sh")));
 		return Shell.tryRun(Duration.ofSeconds(30), command.toArray(String[]::new));
 	}
 

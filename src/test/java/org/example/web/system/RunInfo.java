@@ -46,8 +46,7 @@ record RunInfo(String runId, String startedAt, String gitCommit, Boolean gitDirt
 	static final String UNKNOWN = "unknown";
 
 	/** The one place that reads the engine's userland-proxy setting (the benchmark uses it too). */
-	private static final String USERLAND_PROXY = "source " + Project.ROOT.resolve("deploy/lib/common.sh")
-			+ " && userland_proxy";
+	private static final String USERLAND_PROXY = Project.withDeployLib("userland_proxy");
 
 	private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
 		.withZone(ZoneOffset.UTC);

@@ -1,6 +1,5 @@
 package org.example.web.system;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -316,9 +315,8 @@ class SwarmStackSystemIT {
 		Shell.run(Duration.ofMinutes(2), "docker", "service", "update", "--quiet", "--config-add",
 				"source=" + previous + ",target=/tmp/previous", reaper);
 		Shell.run(Duration.ofMinutes(2), "docker", "service", "update", "--quiet", "--config-rm", previous, reaper);
-		Path lib = Project.ROOT.resolve("deploy/lib");
-		Shell.run(Duration.ofMinutes(1), SwarmStack.SCRIPT_ENVIRONMENT, "bash", "-c", "source "
-				+ lib.resolve("common.sh") + " && source " + lib.resolve("stack.sh") + " && prune_unused_configs");
+		Shell.run(Duration.ofMinutes(1), SwarmStack.SCRIPT_ENVIRONMENT, "bash", "-c",
+				Project.withDeployLib("prune_unused_configs", "stack.sh"));
 		assertThat(stackObjects("config")).contains(previous).doesNotContain(another);
 	}
 
