@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The measuring half of deploy/bench.sh (it validates the arguments and calls this with them in
 # the environment: DURATION REPS TRIALS CONCURRENCIES OUT). Writes $OUT/benchmarks-raw/ (every wrk output,
-# every trial, the idle sample) and $OUT/benchmarks.json; deploy/bench/report.sh renders them.
+# every trial, the idle sample); deploy/bench/collect.sh sums them up in $OUT/benchmarks.json and
+# deploy/bench/report.sh renders that.
 #
 # Throughput cases, GET /status, wrk -t2 at each concurrency, interleaved repetitions:
 #   reference      the plain Boot reference (bench/plain-boot): same base image and JVM flags

@@ -3,8 +3,10 @@
 # (src/test/java/org/example/web/system/RunInfo.java): which run, which commit, which machine.
 # RUN_ID names the run (default bench-<UTC time>): the multi-node drills pass theirs.
 set -euo pipefail
-(($# == 0)) || { echo "usage: $0   (no arguments)" >&2; echo "ERROR: unexpected argument: $1" >&2; exit 2; }
 source "$(dirname "$0")/../lib/common.sh"
+
+usage() { echo "usage: $0   (no arguments)"; }
+(($# == 0)) || bad_args "unexpected argument: $1"
 cd "$REPO_ROOT"
 jq -n \
   --arg runId "${RUN_ID:-bench-$(date -u +%Y%m%dT%H%M%SZ)}" \

@@ -69,27 +69,39 @@ OPERATOR_USER=operator
 # The Consul image (deploy/images/consul.sh builds it): the servers, and every throwaway `consul`
 # the scripts run. docker-stack.yml names it too (a stack file reads no shell).
 CONSUL_IMAGE=local/consul:1.8.7
-# dockerd's own configuration file (its default path).
-DOCKERD_CONFIG=/etc/docker/daemon.json
+# dockerd's own configuration file and pid file (their default paths).
+DOCKERD_CONFIG=${DOCKERD_CONFIG:-/etc/docker/daemon.json}
+DOCKERD_PIDFILE=${DOCKERD_PIDFILE:-/var/run/docker.pid}
 
-# userland_proxy: "on" or "off", the running engine's userland-proxy setting (on: a docker-proxy
-# process copies the host's own connections to a published port, such as 127.0.0.1:8080; off: the
-# kernel forwards them). setup.sh starts the engine with it off unless daemon.json sets it. Read
-# from the command line of the engine behind the default socket (its pid file; the engines of
-# deploy/cluster.sh have their own), then daemon.json, else Docker's default (on); "unknown" when
-# that engine does not run. The benchmark and the system tests' reports say which one they ran with.
+# userland_proxy: "on" or "off", the userland-proxy setting of the engine behind the default
+# socket (on: a docker-proxy process copies the host's own connections to a published port, such
+# as 127.0.0.1:8080; off: the kernel forwards them). setup.sh starts the engine with it off unless
+# daemon.json sets it. Read from that dockerd's command line (the last --userland-proxy counts),
+# then its configuration file, else Docker's default (on). "unknown" when DOCKER_HOST names another
+# engine, when no running dockerd is found through its pid file, or for a value dockerd would
+# refuse. The benchmark and the system tests' reports say which one they ran with.
 userland_proxy() {
-  local pid args config value=true
-  pid=$(cat /var/run/docker.pid 2>/dev/null) && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == dockerd ]] \
-    || { echo unknown; return 0; }
-  args=$(tr '\0' ' ' <"/proc/$pid/cmdline")
-  config=$(cat "$DOCKERD_CONFIG" 2>/dev/null || true)
-  if [[ $args =~ --userland-proxy(=(true|false))?[[:space:]] ]]; then
-    value=${BASH_REMATCH[2]:-true}
-  elif [[ $config =~ \"userland-proxy\"[[:space:]]*:[[:space:]]*(true|false) ]]; then
+  local pid arg previous='' value='' config=$DOCKERD_CONFIG args=()
+  if [[ -n ${DOCKER_HOST:-} && $DOCKER_HOST != unix:///var/run/docker.sock ]]; then echo unknown; return 0; fi
+  pid=$(cat "$DOCKERD_PIDFILE" 2>/dev/null) && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == dockerd ]] \
+    && mapfile -d '' -t args 2>/dev/null <"/proc/$pid/cmdline" || { echo unknown; return 0; }
+  for arg in "${args[@]}"; do
+    case $arg in
+      --userland-proxy) value=true ;;
+      --userland-proxy=*) value=${arg#*=} ;;
+      --config-file=*) config=${arg#*=} ;;
+    esac
+    [[ $previous == --config-file ]] && config=$arg
+    previous=$arg
+  done
+  if [[ -z $value && $(cat "$config" 2>/dev/null) =~ \"userland-proxy\"[[:space:]]*:[[:space:]]*(true|false) ]]; then
     value=${BASH_REMATCH[1]}
   fi
-  if [[ $value == true ]]; then echo on; else echo off; fi
+  case ${value:-true} in  # Go's strconv.ParseBool, what dockerd reads a flag with
+    1|t|T|true|TRUE|True) echo on ;;
+    0|f|F|false|FALSE|False) echo off ;;
+    *) echo unknown ;;
+  esac
 }
 
 # The web replicas of a deploy without --replicas: the stack file's ${WEB_REPLICAS:-N}, the one

@@ -32,11 +32,16 @@ public final class Project {
 	 * the library ({@code bash -c}).
 	 */
 	public static String withDeployLib(String call, String... libs) {
-		StringBuilder script = new StringBuilder("source '" + DEPLOY_LIB.resolve("common.sh") + "'");
+		StringBuilder script = new StringBuilder("source ").append(quoted(DEPLOY_LIB.resolve("common.sh")));
 		for (String lib : libs) {
-			script.append(" && source '").append(DEPLOY_LIB.resolve(lib)).append('\'');
+			script.append(" && source ").append(quoted(DEPLOY_LIB.resolve(lib)));
 		}
 		return script.append(" && ").append(call).toString();
+	}
+
+	/** A path as one bash word, whatever it holds. */
+	private static String quoted(Path path) {
+		return "'" + path.toString().replace("'", "'\\''") + "'";
 	}
 
 	private static Properties buildInfo() {

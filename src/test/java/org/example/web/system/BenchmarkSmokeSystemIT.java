@@ -46,6 +46,8 @@ class BenchmarkSmokeSystemIT {
 		assertThat(result.get("idleCoresByPart").get(SwarmStack.NAME + "_web").asDouble()).isPositive();
 		assertThat(result.get("idleCoresByPart").get("docker-engine").asDouble()).isPositive();
 		assertThat(result.get("run").get("runId").asString()).startsWith("bench-");
+		// The engine runs during the benchmark: its setting is known.
+		assertThat(result.get("run").get("dockerUserlandProxy").asString()).isIn("on", "off");
 		assertThat(out.resolve("benchmarks.md")).content().contains("| ours |");
 		assertThat(out.resolve("benchmarks.png")).isNotEmptyFile();
 	}

@@ -21,7 +21,7 @@ import org.example.web.support.Shell;
  * Which run a report comes from, and on what: one per JVM (a Maven run of the system tests),
  * captured once when the run starts, written under {@code "run"} into every JSON report and into
  * the header of the markdown. The JSON is flat and plain, so that a script can write the same
- * (the benchmark will):
+ * (the benchmark's deploy/bench/run-info.sh does):
  *
  * <pre>
  * "run": {
@@ -44,9 +44,6 @@ record RunInfo(String runId, String startedAt, String gitCommit, Boolean gitDirt
 		String kernel, List<Double> loadAverage, String dockerServerVersion, String dockerUserlandProxy) {
 
 	static final String UNKNOWN = "unknown";
-
-	/** The one place that reads the engine's userland-proxy setting (the benchmark uses it too). */
-	private static final String USERLAND_PROXY = Project.withDeployLib("userland_proxy");
 
 	private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
 		.withZone(ZoneOffset.UTC);
@@ -72,7 +69,9 @@ record RunInfo(String runId, String startedAt, String gitCommit, Boolean gitDirt
 				Runtime.getRuntime().availableProcessors(), totalMemoryBytes(), System.getProperty("os.version"),
 				loadAverageNow(), output("docker", "version", "--format", "{{.Server.Version}}").filter((s) -> !s.isEmpty())
 					.orElse(UNKNOWN),
-				output("bash", "-c", USERLAND_PROXY).filter((s) -> !s.isEmpty()).orElse(UNKNOWN));
+				// deploy/lib/common.sh's userland_proxy, which the benchmark's run-info.sh runs too.
+				output("bash", "-c", Project.withDeployLib("userland_proxy")).filter((s) -> !s.isEmpty())
+					.orElse(UNKNOWN));
 	}
 
 	/** The short commit, with "(dirty)" when the tree differed from it. */
