@@ -106,7 +106,7 @@ stack's configuration answering by itself; **static** the same HAProxy with the 
 fixed servers; **proxied-reference** the same HAProxy in front of as many plain Boot references
 (fixed servers, health-checked on /status); **ours** the stack's HAProxy over Consul SRV at its docker_gwbridge address;
 **ours-loopback** the same at 127.0.0.1:8080, the address users are given. Between them sits
-Docker's userland proxy (docker-proxy), which is **$(q '.run.dockerUserlandProxy // "unknown"')** on this engine: with it on,
+Docker's userland proxy (docker-proxy), which is **$(q '.run.dockerUserlandProxy // .userlandProxy // "unknown"')** on this engine: with it on,
 every connection to a published port from the host itself is copied through that process; from
 other hosts (and with \`"userland-proxy": false\` in daemon.json) the kernel forwards it (DNAT).
 

@@ -69,26 +69,31 @@ OPERATOR_USER=operator
 # The Consul image (deploy/images/consul.sh builds it): the servers, and every throwaway `consul`
 # the scripts run. docker-stack.yml names it too (a stack file reads no shell).
 CONSUL_IMAGE=local/consul:1.8.7
-# dockerd's own configuration file and pid file (their default paths).
-DOCKERD_CONFIG=${DOCKERD_CONFIG:-/etc/docker/daemon.json}
-DOCKERD_PIDFILE=${DOCKERD_PIDFILE:-/var/run/docker.pid}
+# dockerd's own configuration file, pid file and socket (their default paths).
+DOCKERD_CONFIG=/etc/docker/daemon.json
+DOCKERD_PIDFILE=/var/run/docker.pid
+DOCKERD_SOCKET=/var/run/docker.sock
 
-# userland_proxy: "on" or "off", the userland-proxy setting of the engine behind the default
-# socket (on: a docker-proxy process copies the host's own connections to a published port, such
-# as 127.0.0.1:8080; off: the kernel forwards them). setup.sh starts the engine with it off unless
-# daemon.json sets it. Read from that dockerd's command line (the last --userland-proxy counts),
-# then its configuration file, else Docker's default (on). "unknown" when DOCKER_HOST names another
-# engine, when no running dockerd is found through its pid file, or for a value dockerd would
-# refuse. The benchmark and the system tests' reports say which one they ran with.
+# userland_proxy [PIDFILE [CONFIG]]: "on" or "off", the userland-proxy setting of the engine behind
+# the default socket (on: a docker-proxy process copies the host's own connections to a published
+# port, such as 127.0.0.1:8080; off: the kernel forwards them). setup.sh starts the engine with it
+# off unless daemon.json sets it. Read from that dockerd's command line (the last --userland-proxy
+# counts), then its configuration file, else Docker's default (on). "unknown" when DOCKER_HOST
+# names another engine, when no running dockerd is found through the pid file, or for a value
+# dockerd would refuse. PIDFILE and CONFIG: another engine's files (UserlandProxyTest's made-up
+# one). The benchmark and the system tests' reports say which setting they ran with.
 userland_proxy() {
-  local pid arg previous='' value='' config=$DOCKERD_CONFIG args=()
-  if [[ -n ${DOCKER_HOST:-} && $DOCKER_HOST != unix:///var/run/docker.sock ]]; then echo unknown; return 0; fi
-  pid=$(cat "$DOCKERD_PIDFILE" 2>/dev/null) && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == dockerd ]] \
+  local pidfile=${1:-$DOCKERD_PIDFILE} config=${2:-$DOCKERD_CONFIG} pid arg previous='' value='' args=()
+  if [[ -n ${DOCKER_HOST:-} ]] && ! [[ $DOCKER_HOST == unix://* && ${DOCKER_HOST#unix://} -ef $DOCKERD_SOCKET ]]; then
+    echo unknown
+    return 0
+  fi
+  pid=$(cat "$pidfile" 2>/dev/null) && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == dockerd ]] \
     && mapfile -d '' -t args 2>/dev/null <"/proc/$pid/cmdline" || { echo unknown; return 0; }
   for arg in "${args[@]}"; do
     case $arg in
       --userland-proxy) value=true ;;
-      --userland-proxy=*) value=${arg#*=} ;;
+      --userland-proxy=*) value=${arg#*=}; [[ -n $value ]] || value=empty ;;
       --config-file=*) config=${arg#*=} ;;
     esac
     [[ $previous == --config-file ]] && config=$arg

@@ -1,13 +1,15 @@
 package org.example.web.system;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.example.web.support.Project;
 import org.example.web.support.Shell;
@@ -21,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The reports name the engine's userland-proxy setting (RunInfo, the benchmark's run-info.sh):
  * deploy/lib/common.sh's userland_proxy reads it as dockerd would. Runs it against a made-up
  * dockerd (a copy of bash named so, waiting, with the arguments of each case), its pid file and
- * configuration files in a directory of the test's own.
+ * configuration files in a directory of the test's own, passed to the function as another
+ * engine's files.
  */
 class UserlandProxyTest {
 
@@ -37,17 +40,17 @@ class UserlandProxyTest {
 	}
 
 	@Test
-	void theCommandLineCountsAsDockerdReadsIt() throws IOException {
+	void theCommandLineCountsAsDockerdReadsIt() throws Exception {
 		assertThat(settingOf(null, "--userland-proxy=false")).isEqualTo("off");
 		assertThat(settingOf(null, "--userland-proxy=0")).isEqualTo("off");
 		assertThat(settingOf(null, "--userland-proxy")).isEqualTo("on");
 		assertThat(settingOf(null, "--userland-proxy=false", "--userland-proxy=true")).isEqualTo("on");
 		assertThat(settingOf(null, "--userland-proxy=maybe")).isEqualTo("unknown");
-		assertThat(settingOf(config("{\"userland-proxy\": false}"), "--userland-proxy=1")).isEqualTo("on");
+		assertThat(settingOf(null, "--userland-proxy=")).isEqualTo("unknown");
 	}
 
 	@Test
-	void withoutTheFlagTheConfigurationFileCountsElseDockersDefault() throws IOException {
+	void withoutTheFlagTheConfigurationFileCountsElseDockersDefault() throws Exception {
 		assertThat(settingOf(null)).isEqualTo("on");
 		assertThat(settingOf(config("{ \"userland-proxy\" : false }"))).isEqualTo("off");
 		Path other = Files.writeString(this.work.resolve("other.json"), "{\"userland-proxy\": false}");
@@ -56,24 +59,39 @@ class UserlandProxyTest {
 	}
 
 	@Test
-	void unknownWithoutARunningDockerdOrForAnotherEngine() {
-		assertThat(userlandProxy(Map.of("DOCKERD_PIDFILE", this.work.resolve("none.pid").toString()))).isEqualTo("unknown");
+	void unknownWithoutARunningDockerdOrForAnotherEngine() throws Exception {
+		Path absent = this.work.resolve("absent.json");
+		assertThat(userlandProxy(this.work.resolve("none.pid"), absent, "")).isEqualTo("unknown");
 		// A pid file left behind by a dockerd that is gone, the pid now another program's.
-		assertThat(userlandProxy(Map.of("DOCKERD_PIDFILE", writePid(ProcessHandle.current().pid())))).isEqualTo("unknown");
-		assertThat(userlandProxy(Map.of("DOCKER_HOST", "tcp://10.0.0.1:2376"))).isEqualTo("unknown");
+		assertThat(userlandProxy(writePid(ProcessHandle.current().pid()), absent, "")).isEqualTo("unknown");
+		// The docker CLI talks to another engine than the one of the pid file.
+		assertThat(settingOf("tcp://10.0.0.1:2376", null, "--userland-proxy=false")).isEqualTo("unknown");
 	}
 
-	/** The setting a dockerd started with these arguments (and this daemon.json) has. */
-	private String settingOf(Path daemonJson, String... arguments) throws IOException {
-		List<String> command = new ArrayList<>(List.of(this.dockerd.toString(), "-c", "sleep 60; :"));
+	/**
+	 * The setting a dockerd started with these arguments (and this daemon.json) has. The made-up
+	 * dockerd says "ready" once it runs under its name and arguments, and ends when its input
+	 * closes: no process of it outlives the case.
+	 */
+	private String settingOf(Path daemonJson, String... arguments) throws IOException, InterruptedException {
+		return settingOf("", daemonJson, arguments);
+	}
+
+	/** The same, with DOCKER_HOST set to this ("": not set). */
+	private String settingOf(String dockerHost, Path daemonJson, String... arguments)
+			throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(this.dockerd.toString(), "-c", "echo ready; read -r _"));
 		command.addAll(List.of(arguments));
-		Process fake = new ProcessBuilder(command).start();
-		try {
-			return userlandProxy(Map.of("DOCKERD_PIDFILE", writePid(fake.pid()), "DOCKERD_CONFIG",
-					(daemonJson != null) ? daemonJson.toString() : this.work.resolve("absent.json").toString()));
+		Process fake = new ProcessBuilder(command).redirectErrorStream(true).start();
+		try (BufferedReader out = new BufferedReader(new InputStreamReader(fake.getInputStream()))) {
+			assertThat(out.readLine()).isEqualTo("ready");
+			return userlandProxy(writePid(fake.pid()),
+					(daemonJson != null) ? daemonJson : this.work.resolve("absent.json"), dockerHost);
 		}
 		finally {
+			fake.getOutputStream().close();
 			fake.destroyForcibly();
+			fake.waitFor(10, TimeUnit.SECONDS);
 		}
 	}
 
@@ -81,19 +99,21 @@ class UserlandProxyTest {
 		return Files.writeString(this.work.resolve("daemon.json"), json);
 	}
 
-	private String writePid(long pid) {
+	private Path writePid(long pid) {
 		try {
-			return Files.writeString(this.work.resolve("docker.pid"), String.valueOf(pid)).toString();
+			return Files.writeString(this.work.resolve("docker.pid"), String.valueOf(pid));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
 
-	private static String userlandProxy(Map<String, String> environment) {
-		Map<String, String> withDefaults = new HashMap<>(Map.of("DOCKER_HOST", ""));
-		withDefaults.putAll(environment);
-		return Shell.run(Duration.ofSeconds(10), withDefaults, "bash", "-c", Project.withDeployLib("userland_proxy"))
+	/** deploy/lib/common.sh's userland_proxy for the engine of this pid file and configuration file. */
+	private static String userlandProxy(Path pidFile, Path config, String dockerHost) {
+		return Shell
+			.run(Duration.ofSeconds(10),
+					Map.of("PID_FILE", pidFile.toString(), "CONFIG", config.toString(), "DOCKER_HOST", dockerHost),
+					"bash", "-c", Project.withDeployLib("userland_proxy \"$PID_FILE\" \"$CONFIG\""))
 			.strip();
 	}
 
