@@ -8,7 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,16 +26,26 @@ import tools.jackson.databind.JsonNode;
 /**
  * Watches the Consul servers' raft state every {@link #INTERVAL}: each running server is asked
  * directly (its docker_gwbridge address, /v1/agent/self with the management token) for its raft
- * state and term. A sample "has a leader" when some server says it is in state Leader. A
- * leadership is a leader and its raft term: the same server elected again (a new term) is a new
- * leadership. Elections tried, won or not, show in the rise of the highest raft term. A sample
- * also counts the live voters: the servers that answered and are voters in the raft configuration
- * of the server with the newest term (the leader's when there is one). Without a leader too: a
- * server stopped before the previous one is a voter again leaves one live voter and no leader.
+ * state and term, all at once, each within {@link #ANSWER_TIMEOUT}. Which servers run and where
+ * is looked up with docker by a second thread: a docker command slowed by the update it watches
+ * delays that table, never a sample (each sample says how old its table was).
+ * <p>
+ * A sample "has a leader" when some server says it is in state Leader. A leadership is a leader
+ * and its raft term: the same server elected again (a new term) is a new leadership. Elections
+ * tried, won or not, show in the rise of the highest raft term. A sample also counts the live
+ * voters: the servers that answered and are voters in the raft configuration of the server with
+ * the newest term (the leader's when there is one). Without a leader too: a server stopped before
+ * the previous one is a voter again leaves one live voter and no leader.
  */
 final class ConsulLeaderWatch implements AutoCloseable {
 
 	static final Duration INTERVAL = Duration.ofMillis(500);
+
+	/** How long a server may take to answer a poll; a server that did not answer is not counted live. */
+	static final Duration ANSWER_TIMEOUT = Duration.ofMillis(800);
+
+	/** A report's timeline stops after this many changes (a server answering only now and then). */
+	static final int MAX_TIMELINE_LINES = 80;
 
 	/** The servers' raft port (consul/server.hcl keeps Consul's default): raft's configuration lists ADDRESS:8300. */
 	static final int RAFT_PORT = 8300;
@@ -41,12 +55,29 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	/**
 	 * One poll: when, which leader (empty: none) in which term (0: none), the highest term any
-	 * server reported, and how many voters of the newest configuration answered.
+	 * server reported, how many voters of the newest configuration answered, how many servers
+	 * answered of how many running, and how old (ms) the table of running servers was.
 	 */
-	record Sample(long at, String leader, long leaderTerm, long term, int liveVoters) {
+	record Sample(long at, String leader, long leaderTerm, long term, int liveVoters, int answered, int running,
+			long tableAgeMillis) {
+
+		Sample(long at, String leader, long leaderTerm, long term, int liveVoters) {
+			this(at, leader, leaderTerm, term, liveVoters, 0, 0, 0);
+		}
+
 		boolean hasLeader() {
 			return !this.leader.isEmpty();
 		}
+
+		/** What a timeline shows of a sample: a change in any of it is a line. */
+		String state() {
+			return "leader " + (hasLeader() ? this.leader + "@" + this.leaderTerm : "none") + ", term " + this.term
+					+ ", live voters " + this.liveVoters + ", answered " + this.answered + "/" + this.running;
+		}
+	}
+
+	/** The running servers (container -> docker_gwbridge address) and when docker listed them. */
+	private record Servers(Map<String, String> addresses, long at) {
 	}
 
 	private final String token = Credentials.read("consul-master.token");
@@ -55,79 +86,93 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	private final List<Sample> samples = new ArrayList<>();
 
-	private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+	private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(2);
 
 	private final SwarmStack stack;
+
+	private final long started = Timing.now();
+
+	private volatile Servers servers;
+
+	private volatile long closed;
 
 	private ConsulLeaderWatch(SwarmStack stack) {
 		this.stack = stack;
 	}
 
+	/** Starts watching once docker has listed the running servers (within a minute). */
 	static ConsulLeaderWatch start(SwarmStack stack) {
 		ConsulLeaderWatch watch = new ConsulLeaderWatch(stack);
+		watch.listServers();
+		watch.poller.scheduleWithFixedDelay(watch::listServersQuietly, INTERVAL.toMillis(), INTERVAL.toMillis(),
+				TimeUnit.MILLISECONDS);
 		watch.poller.scheduleWithFixedDelay(watch::poll, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		return watch;
 	}
 
-	private void poll() {
+	private void listServers() {
 		long at = Timing.now();
+		this.servers = new Servers(this.stack.gwbridgeAddresses(SwarmStack.CONSUL), at);
+	}
+
+	private void listServersQuietly() {
+		try {
+			listServers();
+		}
+		catch (RuntimeException ex) {
+			// docker did not answer: the samples go on with the last table, and say how old it is
+		}
+	}
+
+	private void poll() {
+		Servers running = this.servers;
+		long at = Timing.now();
+		Map<String, CompletableFuture<JsonNode>> answers = new TreeMap<>();
+		running.addresses().forEach((container, address) -> answers.put(container, agentSelf(address)));
 		String leader = "";
 		long leaderTerm = 0;
 		long term = 0;
 		String configuration = "";
 		long configurationTerm = -1;
 		Set<String> answered = new HashSet<>();
-		try {
-			for (var server : this.stack.gwbridgeAddresses(SwarmStack.CONSUL).entrySet()) {
-				JsonNode self;
-				try {
-					self = agentSelf(server.getValue());
-				}
-				catch (RuntimeException ex) {
-					continue; // a server that is going or not yet there: no evidence either way
-				}
-				JsonNode raft = self.path("Stats").path("raft");
-				term = Math.max(term, raft.path("term").asLong(0));
-				String state = raft.path("state").asString("");
-				answered.add(self.path("Member").path("Addr").asString("") + ":" + RAFT_PORT);
-				// An old leader may still say Leader for a moment next to the new one: the newer term leads.
-				long serverTerm = raft.path("term").asLong(0);
-				if (state.equals("Leader") && (leader.isEmpty() || serverTerm > leaderTerm)) {
-					leader = server.getKey();
-					leaderTerm = serverTerm;
-				}
-				// The configuration of the newest term, the leader's among servers of that term.
-				if (serverTerm > configurationTerm || (serverTerm == configurationTerm && state.equals("Leader"))) {
-					configurationTerm = serverTerm;
-					configuration = raft.path("latest_configuration").asString("");
-				}
+		for (var answer : answers.entrySet()) {
+			JsonNode self;
+			try {
+				self = answer.getValue().join();
+			}
+			catch (RuntimeException ex) {
+				continue; // a server that is going, not yet there or too slow: not counted live
+			}
+			JsonNode raft = self.path("Stats").path("raft");
+			term = Math.max(term, raft.path("term").asLong(0));
+			String state = raft.path("state").asString("");
+			answered.add(self.path("Member").path("Addr").asString("") + ":" + RAFT_PORT);
+			// An old leader may still say Leader for a moment next to the new one: the newer term leads.
+			long serverTerm = raft.path("term").asLong(0);
+			if (state.equals("Leader") && (leader.isEmpty() || serverTerm > leaderTerm)) {
+				leader = answer.getKey();
+				leaderTerm = serverTerm;
+			}
+			// The configuration of the newest term, the leader's among servers of that term.
+			if (serverTerm > configurationTerm || (serverTerm == configurationTerm && state.equals("Leader"))) {
+				configurationTerm = serverTerm;
+				configuration = raft.path("latest_configuration").asString("");
 			}
 		}
-		catch (RuntimeException ex) {
-			return; // docker did not answer: no sample
-		}
 		synchronized (this.samples) {
-			this.samples.add(new Sample(at, leader, leaderTerm, term, liveVoters(configuration, answered)));
+			this.samples.add(new Sample(at, leader, leaderTerm, term, liveVoters(configuration, answered),
+					answered.size(), running.addresses().size(), at - running.at()));
 		}
 	}
 
-	private JsonNode agentSelf(String address) {
-		try {
-			HttpResponse<String> response = this.client.send(
-					HttpRequest.newBuilder(URI.create("http://" + address + ":8500/v1/agent/self"))
-						.header("X-Consul-Token", this.token)
-						.timeout(Duration.ofMillis(800))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
-			return Json.read(response.body());
-		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+	/** A server's /v1/agent/self, asked now; fails when it does not answer within {@link #ANSWER_TIMEOUT}. */
+	private CompletableFuture<JsonNode> agentSelf(String address) {
+		return this.client
+			.sendAsync(HttpRequest.newBuilder(URI.create("http://" + address + ":8500/v1/agent/self"))
+				.header("X-Consul-Token", this.token)
+				.timeout(ANSWER_TIMEOUT)
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.thenApply((response) -> Json.read(response.body()));
 	}
 
 	/** The voters of a raft configuration whose address is among those that answered. */
@@ -217,9 +262,69 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		return leaders;
 	}
 
+	/**
+	 * The longest time the watch was blind, in seconds: between its start and the first sample,
+	 * between two samples, or from the last sample to its end (or now). A stretch is only as long as the samples show.
+	 */
+	double longestSecondsBetweenSamples() {
+		List<Long> moments = new ArrayList<>();
+		moments.add(this.started);
+		samples().forEach((s) -> moments.add(s.at()));
+		moments.add((this.closed > 0) ? this.closed : Timing.now());
+		return longestGapSeconds(moments);
+	}
+
+	static double longestGapSeconds(List<Long> moments) {
+		long longest = 0;
+		for (int i = 1; i < moments.size(); i++) {
+			longest = Math.max(longest, moments.get(i) - moments.get(i - 1));
+		}
+		return longest / 1000.0;
+	}
+
+	/** The oldest table of running servers a sample used, in seconds (docker answering slowly). */
+	double oldestServerTableSeconds() {
+		return samples().stream().mapToLong(Sample::tableAgeMillis).max().orElse(0) / 1000.0;
+	}
+
+	/**
+	 * Every change of state, as "+S.SSS s: state" from the start of the watch: what happened, for
+	 * the report and a failure's message.
+	 */
+	List<String> timeline() {
+		return timeline(samples(), this.started);
+	}
+
+	static List<String> timeline(List<Sample> samples, long since) {
+		List<String> lines = new ArrayList<>();
+		String previous = null;
+		int more = 0;
+		for (Sample sample : samples) {
+			if (sample.state().equals(previous)) {
+				continue;
+			}
+			previous = sample.state();
+			if (lines.size() < MAX_TIMELINE_LINES) {
+				lines.add(String.format(Locale.ROOT, "+%.3f s: %s", Timing.secondsBetween(since, sample.at()),
+						sample.state()));
+			}
+			else {
+				more++;
+			}
+		}
+		if (more > 0) {
+			lines.add("... " + more + " more changes");
+		}
+		return lines;
+	}
+
 	@Override
 	public void close() {
 		this.poller.shutdownNow();
+		this.client.shutdownNow();
+		if (this.closed == 0) {
+			this.closed = Timing.now();
+		}
 	}
 
 }

@@ -44,4 +44,30 @@ class ConsulLeaderWatchTest {
 		assertThat(ConsulLeaderWatch.longestSecondsWithFewerLiveVotersThan(samples, 1)).isZero();
 	}
 
+	@Test
+	void theTimelineHasALineForEachChangeOfState() {
+		List<Sample> samples = List.of(new Sample(1000, "a", 2, 2, 3, 3, 3, 100), new Sample(1500, "a", 2, 2, 3, 3, 3, 600),
+				new Sample(2000, "a", 2, 2, 2, 2, 3, 100), new Sample(2500, "", 0, 3, 2, 2, 2, 50));
+		assertThat(ConsulLeaderWatch.timeline(samples, 500)).containsExactly(
+				"+0.500 s: leader a@2, term 2, live voters 3, answered 3/3",
+				"+1.500 s: leader a@2, term 2, live voters 2, answered 2/3",
+				"+2.000 s: leader none, term 3, live voters 2, answered 2/2");
+	}
+
+	@Test
+	void aLongTimelineEndsWithHowManyChangesItLeftOut() {
+		List<Sample> samples = new java.util.ArrayList<>();
+		for (int i = 0; i < ConsulLeaderWatch.MAX_TIMELINE_LINES + 5; i++) {
+			samples.add(new Sample(i, "", 0, i, 2));
+		}
+		List<String> timeline = ConsulLeaderWatch.timeline(samples, 0);
+		assertThat(timeline).hasSize(ConsulLeaderWatch.MAX_TIMELINE_LINES + 1).last().isEqualTo("... 5 more changes");
+	}
+
+	@Test
+	void theLongestGapIsBetweenAnyTwoMomentsInOrder() {
+		assertThat(ConsulLeaderWatch.longestGapSeconds(List.of(0L, 400L, 2900L, 3300L))).isEqualTo(2.5);
+		assertThat(ConsulLeaderWatch.longestGapSeconds(List.of(0L, 8527L))).isEqualTo(8.527);
+	}
+
 }
