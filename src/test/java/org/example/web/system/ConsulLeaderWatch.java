@@ -28,7 +28,8 @@ import tools.jackson.databind.JsonNode;
  * directly (its docker_gwbridge address, /v1/agent/self with the management token) for its raft
  * state and term, all at once, each within {@link #ANSWER_TIMEOUT}. Which servers run and where
  * is looked up with docker by a second thread: a docker command slowed by the update it watches
- * delays that table, never a sample (each sample says how old its table was).
+ * delays that table, never a sample. A sample is only as new as its table (a server missing from
+ * it is not asked): {@link #longestBlind()} counts both.
  * <p>
  * A sample "has a leader" when some server says it is in state Leader. A leadership is a leader
  * and its raft term: the same server elected again (a new term) is a new leadership. Elections
@@ -41,11 +42,19 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	static final Duration INTERVAL = Duration.ofMillis(500);
 
-	/** How long a server may take to answer a poll; a server that did not answer is not counted live. */
+	/**
+	 * How long a server may take to answer a poll; a server that did not answer is not counted
+	 * live. A poll that waited this long is followed by the next at once (polls at a fixed rate).
+	 */
 	static final Duration ANSWER_TIMEOUT = Duration.ofMillis(800);
 
-	/** A report's timeline stops after this many changes (a server answering only now and then). */
+	/**
+	 * A report's timeline keeps this many changes (a server answering only now and then makes
+	 * many): the first {@link #TIMELINE_HEAD} and the last, where a failing rolling restart ends.
+	 */
 	static final int MAX_TIMELINE_LINES = 80;
+
+	static final int TIMELINE_HEAD = 30;
 
 	/** The servers' raft port (consul/server.hcl keeps Consul's default): raft's configuration lists ADDRESS:8300. */
 	static final int RAFT_PORT = 8300;
@@ -74,6 +83,24 @@ final class ConsulLeaderWatch implements AutoCloseable {
 			return "leader " + (hasLeader() ? this.leader + "@" + this.leaderTerm : "none") + ", term " + this.term
 					+ ", live voters " + this.liveVoters + ", answered " + this.answered + "/" + this.running;
 		}
+
+		/** When the older of its two sources was taken: the answers, or docker's table of running servers. */
+		long seenAt() {
+			return this.at - this.tableAgeMillis;
+		}
+	}
+
+	/** A stretch of time (epoch ms) in which the watch saw nothing new. */
+	record Blind(long from, long to) {
+		double seconds() {
+			return Timing.secondsBetween(this.from, this.to);
+		}
+
+		/** "+A s to +B s" from that moment, as the timeline says when. */
+		String between(long since) {
+			return String.format(Locale.ROOT, "+%.3f s to +%.3f s", Timing.secondsBetween(since, this.from),
+					Timing.secondsBetween(since, this.to));
+		}
 	}
 
 	/** The running servers (container -> docker_gwbridge address) and when docker listed them. */
@@ -90,9 +117,9 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	private final SwarmStack stack;
 
-	private final long started = Timing.now();
-
 	private volatile Servers servers;
+
+	private volatile long started;
 
 	private volatile long closed;
 
@@ -100,13 +127,20 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		this.stack = stack;
 	}
 
-	/** Starts watching once docker has listed the running servers (within a minute). */
+	/** Starts watching once docker has listed the running servers (two docker commands). */
 	static ConsulLeaderWatch start(SwarmStack stack) {
 		ConsulLeaderWatch watch = new ConsulLeaderWatch(stack);
-		watch.listServers();
+		try {
+			watch.listServers();
+		}
+		catch (RuntimeException ex) {
+			watch.close();
+			throw ex;
+		}
+		watch.started = Timing.now();
 		watch.poller.scheduleWithFixedDelay(watch::listServersQuietly, INTERVAL.toMillis(), INTERVAL.toMillis(),
 				TimeUnit.MILLISECONDS);
-		watch.poller.scheduleWithFixedDelay(watch::poll, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+		watch.poller.scheduleAtFixedRate(watch::pollQuietly, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		return watch;
 	}
 
@@ -121,6 +155,16 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			// docker did not answer: the samples go on with the last table, and say how old it is
+		}
+	}
+
+	/** A failed poll is no sample (the blind stretch shows it): an exception would end the polling. */
+	private void pollQuietly() {
+		try {
+			poll();
+		}
+		catch (RuntimeException ex) {
+			// no sample
 		}
 	}
 
@@ -159,6 +203,9 @@ final class ConsulLeaderWatch implements AutoCloseable {
 				configuration = raft.path("latest_configuration").asString("");
 			}
 		}
+		if (this.closed != 0) {
+			return; // closed while the answers came: those cut off by the close say nothing
+		}
 		synchronized (this.samples) {
 			this.samples.add(new Sample(at, leader, leaderTerm, term, liveVoters(configuration, answered),
 					answered.size(), running.addresses().size(), at - running.at()));
@@ -172,7 +219,9 @@ final class ConsulLeaderWatch implements AutoCloseable {
 				.header("X-Consul-Token", this.token)
 				.timeout(ANSWER_TIMEOUT)
 				.build(), HttpResponse.BodyHandlers.ofString())
-			.thenApply((response) -> Json.read(response.body()));
+			.thenApply((response) -> Json.read(response.body()))
+			// The request's own timeout ends with the headers: a body that stalls would stall the poll.
+			.orTimeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	/** The voters of a raft configuration whose address is among those that answered. */
@@ -183,6 +232,11 @@ final class ConsulLeaderWatch implements AutoCloseable {
 			live += answered.contains(voter.group(1)) ? 1 : 0;
 		}
 		return live;
+	}
+
+	/** When the watch began (epoch ms), after docker first listed the servers: the timeline's zero. */
+	long started() {
+		return this.started;
 	}
 
 	List<Sample> samples() {
@@ -263,28 +317,24 @@ final class ConsulLeaderWatch implements AutoCloseable {
 	}
 
 	/**
-	 * The longest time the watch was blind, in seconds: between its start and the first sample,
-	 * between two samples, or from the last sample to its end (or now). A stretch is only as long as the samples show.
+	 * The longest time the watch was blind: from its start to what its first sample saw, between
+	 * what two samples saw ({@link Sample#seenAt()}: a sample with an old table of running servers
+	 * saw no more than that table), and from the last to its end (or now). A stretch of the
+	 * samples is only as true as this is short.
 	 */
-	double longestSecondsBetweenSamples() {
-		List<Long> moments = new ArrayList<>();
-		moments.add(this.started);
-		samples().forEach((s) -> moments.add(s.at()));
-		moments.add((this.closed > 0) ? this.closed : Timing.now());
-		return longestGapSeconds(moments);
+	Blind longestBlind() {
+		return longestBlind(this.started, samples(), (this.closed > 0) ? this.closed : Timing.now());
 	}
 
-	static double longestGapSeconds(List<Long> moments) {
-		long longest = 0;
-		for (int i = 1; i < moments.size(); i++) {
-			longest = Math.max(longest, moments.get(i) - moments.get(i - 1));
+	static Blind longestBlind(long started, List<Sample> samples, long end) {
+		Blind longest = new Blind(started, started);
+		long previous = started;
+		for (Sample sample : samples) {
+			long seen = Math.max(previous, sample.seenAt());
+			longest = (seen - previous > longest.to() - longest.from()) ? new Blind(previous, seen) : longest;
+			previous = seen;
 		}
-		return longest / 1000.0;
-	}
-
-	/** The oldest table of running servers a sample used, in seconds (docker answering slowly). */
-	double oldestServerTableSeconds() {
-		return samples().stream().mapToLong(Sample::tableAgeMillis).max().orElse(0) / 1000.0;
+		return (end - previous > longest.to() - longest.from()) ? new Blind(previous, end) : longest;
 	}
 
 	/**
@@ -295,36 +345,42 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		return timeline(samples(), this.started);
 	}
 
+	/** Also says when a sample's table of running servers was more than a second old. */
 	static List<String> timeline(List<Sample> samples, long since) {
 		List<String> lines = new ArrayList<>();
 		String previous = null;
-		int more = 0;
 		for (Sample sample : samples) {
-			if (sample.state().equals(previous)) {
-				continue;
-			}
-			previous = sample.state();
-			if (lines.size() < MAX_TIMELINE_LINES) {
-				lines.add(String.format(Locale.ROOT, "+%.3f s: %s", Timing.secondsBetween(since, sample.at()),
-						sample.state()));
-			}
-			else {
-				more++;
+			if (!sample.state().equals(previous)) {
+				previous = sample.state();
+				lines.add(String.format(Locale.ROOT, "+%.3f s: %s%s", Timing.secondsBetween(since, sample.at()),
+						sample.state(), (sample.tableAgeMillis() > 1000)
+								? String.format(Locale.ROOT, " (servers listed %.1f s before)", sample.tableAgeMillis() / 1000.0)
+								: ""));
 			}
 		}
-		if (more > 0) {
-			lines.add("... " + more + " more changes");
+		if (lines.size() <= MAX_TIMELINE_LINES) {
+			return lines;
 		}
-		return lines;
+		List<String> kept = new ArrayList<>(lines.subList(0, TIMELINE_HEAD));
+		kept.add("... " + (lines.size() - MAX_TIMELINE_LINES) + " changes left out ...");
+		kept.addAll(lines.subList(lines.size() - (MAX_TIMELINE_LINES - TIMELINE_HEAD), lines.size()));
+		return kept;
 	}
 
 	@Override
 	public void close() {
-		this.poller.shutdownNow();
-		this.client.shutdownNow();
 		if (this.closed == 0) {
 			this.closed = Timing.now();
 		}
+		this.poller.shutdownNow();
+		try {
+			// A poll under way ends within its answers' timeout; cutting them off would read as dead servers.
+			this.poller.awaitTermination(2 * ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.client.shutdownNow();
 	}
 
 }

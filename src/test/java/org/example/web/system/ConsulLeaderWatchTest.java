@@ -1,5 +1,6 @@
 package org.example.web.system;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -45,29 +46,45 @@ class ConsulLeaderWatchTest {
 	}
 
 	@Test
-	void theTimelineHasALineForEachChangeOfState() {
+	void theTimelineHasALineForEachChangeOfStateAndSaysWhenTheServersWereListedLong() {
 		List<Sample> samples = List.of(new Sample(1000, "a", 2, 2, 3, 3, 3, 100), new Sample(1500, "a", 2, 2, 3, 3, 3, 600),
-				new Sample(2000, "a", 2, 2, 2, 2, 3, 100), new Sample(2500, "", 0, 3, 2, 2, 2, 50));
+				new Sample(2000, "a", 2, 2, 2, 2, 3, 100), new Sample(2500, "", 0, 3, 2, 2, 2, 2500));
 		assertThat(ConsulLeaderWatch.timeline(samples, 500)).containsExactly(
 				"+0.500 s: leader a@2, term 2, live voters 3, answered 3/3",
 				"+1.500 s: leader a@2, term 2, live voters 2, answered 2/3",
-				"+2.000 s: leader none, term 3, live voters 2, answered 2/2");
+				"+2.000 s: leader none, term 3, live voters 2, answered 2/2 (servers listed 2.5 s before)");
 	}
 
 	@Test
-	void aLongTimelineEndsWithHowManyChangesItLeftOut() {
-		List<Sample> samples = new java.util.ArrayList<>();
+	void aLongTimelineKeepsItsBeginningAndItsEnd() {
+		List<Sample> samples = new ArrayList<>();
 		for (int i = 0; i < ConsulLeaderWatch.MAX_TIMELINE_LINES + 5; i++) {
-			samples.add(new Sample(i, "", 0, i, 2));
+			samples.add(new Sample(i * 1000L, "", 0, i, 2));
 		}
 		List<String> timeline = ConsulLeaderWatch.timeline(samples, 0);
-		assertThat(timeline).hasSize(ConsulLeaderWatch.MAX_TIMELINE_LINES + 1).last().isEqualTo("... 5 more changes");
+		assertThat(timeline).hasSize(ConsulLeaderWatch.MAX_TIMELINE_LINES + 1);
+		assertThat(timeline.get(0)).startsWith("+0.000 s: leader none, term 0,");
+		assertThat(timeline.get(ConsulLeaderWatch.TIMELINE_HEAD)).isEqualTo("... 5 changes left out ...");
+		assertThat(timeline.get(ConsulLeaderWatch.TIMELINE_HEAD + 1)).startsWith("+35.000 s:");
+		assertThat(timeline.get(timeline.size() - 1)).startsWith("+84.000 s: leader none, term 84,");
 	}
 
 	@Test
-	void theLongestGapIsBetweenAnyTwoMomentsInOrder() {
-		assertThat(ConsulLeaderWatch.longestGapSeconds(List.of(0L, 400L, 2900L, 3300L))).isEqualTo(2.5);
-		assertThat(ConsulLeaderWatch.longestGapSeconds(List.of(0L, 8527L))).isEqualTo(8.527);
+	void theWatchIsBlindBeforeItsFirstSampleBetweenSamplesAndAfterItsLast() {
+		assertThat(ConsulLeaderWatch.longestBlind(0, List.of(new Sample(300, "a", 2, 2, 3), new Sample(800, "a", 2, 2, 3)),
+				4000)).isEqualTo(new ConsulLeaderWatch.Blind(800, 4000));
+		assertThat(ConsulLeaderWatch.longestBlind(0, List.of(new Sample(300, "a", 2, 2, 3), new Sample(3300, "a", 2, 2, 3),
+				new Sample(3800, "a", 2, 2, 3)), 4000)).isEqualTo(new ConsulLeaderWatch.Blind(300, 3300));
+		assertThat(ConsulLeaderWatch.longestBlind(1000, List.of(), 9527).seconds()).isEqualTo(8.527);
+	}
+
+	@Test
+	void samplesFromAnOldTableOfServersSeeNoMoreThanThatTable() {
+		// Polled every 500 ms, but docker listed the servers at 1000 and then not until 7600.
+		List<Sample> samples = List.of(new Sample(1200, "a", 2, 2, 3, 3, 3, 200),
+				new Sample(1700, "a", 2, 2, 3, 3, 3, 700), new Sample(5200, "a", 2, 2, 3, 3, 3, 4200),
+				new Sample(7700, "a", 2, 2, 3, 3, 3, 100), new Sample(8200, "a", 2, 2, 3, 3, 3, 600));
+		assertThat(ConsulLeaderWatch.longestBlind(1100, samples, 8300)).isEqualTo(new ConsulLeaderWatch.Blind(1100, 7600));
 	}
 
 }

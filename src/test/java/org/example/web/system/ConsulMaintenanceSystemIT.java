@@ -40,11 +40,13 @@ class ConsulMaintenanceSystemIT {
 	static final double MAX_SECONDS_WITH_ONE_VOTER_SHORT = 2;
 
 	/**
-	 * Longest time without a sample of the servers (a poll waits at most
-	 * {@link ConsulLeaderWatch#ANSWER_TIMEOUT} for them): the stretches above are only as true as
-	 * the samples are close, and a watch that stopped seeing would pass them unseen.
+	 * Longest time the watch may see nothing new ({@link ConsulLeaderWatch#longestBlind()}: no
+	 * sample, or samples from an old table of running servers): one that stopped seeing would pass
+	 * the stretches above unseen. A server stopped too early leaves one voter for tens of seconds
+	 * (its predecessor answers again a minute after it started, the report's timeline), longer
+	 * than this; docker, slowed by the update, may take a few seconds to list the servers.
 	 */
-	static final double MAX_SECONDS_BETWEEN_SAMPLES = 2;
+	static final double MAX_SECONDS_BLIND = 5;
 
 	/** From starting all servers to a leader with {@value SwarmStack#CONSUL_SERVERS} voters. */
 	static final Duration FULL_RESTART_BOUND = Duration.ofSeconds(60);
@@ -75,16 +77,17 @@ class ConsulMaintenanceSystemIT {
 			scenario.figure("raftTermRise", watch.termRise());
 			scenario.figure("leadersInOrder", leaderships);
 			scenario.figure("leaderPollInterval", ConsulLeaderWatch.INTERVAL.toMillis() + " ms");
-			scenario.figure("longestSecondsBetweenSamples", watch.longestSecondsBetweenSamples());
-			scenario.figure("oldestServerTableSeconds", watch.oldestServerTableSeconds());
+			ConsulLeaderWatch.Blind blind = watch.longestBlind();
+			scenario.figure("longestSecondsBlind", blind.seconds());
 			List<String> timeline = watch.timeline();
 			scenario.figure("timeline", timeline);
 			LoadSummary load = scenario.finish();
 			Report.write("consul rolling restart", load, scenario.figures());
 			load.assertNoneFailed();
 			String seen = String.join("\n", timeline);
-			assertThat(watch.longestSecondsBetweenSamples()).as("longest time between two samples of the servers, s")
-				.isLessThanOrEqualTo(MAX_SECONDS_BETWEEN_SAMPLES);
+			assertThat(blind.seconds())
+				.as("longest time the watch saw nothing new, s (%s); seen:%n%s", blind.between(watch.started()), seen)
+				.isLessThanOrEqualTo(MAX_SECONDS_BLIND);
 			assertThat(watch.longestSecondsWithoutLeader()).as("longest stretch without a leader, s; seen:%n%s", seen)
 				.isLessThanOrEqualTo(MAX_SECONDS_WITHOUT_LEADER);
 			assertThat(oneVoterShort)
