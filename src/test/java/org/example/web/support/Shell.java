@@ -55,10 +55,17 @@ public final class Shell {
 				Process process = builder.redirectErrorStream(true)
 					.redirectOutput(output.toFile())
 					.start();
-				boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+				boolean finished;
+				try {
+					finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+				}
+				catch (InterruptedException ex) {
+					destroy(process); // the caller gave up: the command must not outlive it
+					throw ex;
+				}
 				if (!finished) {
-					process.descendants().forEach(ProcessHandle::destroyForcibly);
-					process.destroyForcibly().waitFor();
+					destroy(process);
+					process.waitFor();
 				}
 				String text = Files.readString(output, StandardCharsets.UTF_8);
 				return new Result(finished ? process.exitValue() : -1, text);
@@ -74,6 +81,11 @@ public final class Shell {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private static void destroy(Process process) {
+		process.descendants().forEach(ProcessHandle::destroyForcibly);
+		process.destroyForcibly();
 	}
 
 	/** Writes an executable /bin/sh script (a stub, a fake tool) with these lines to FILE. */

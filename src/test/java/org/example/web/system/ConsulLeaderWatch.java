@@ -28,8 +28,9 @@ import tools.jackson.databind.JsonNode;
  * directly (its docker_gwbridge address, /v1/agent/self with the management token) for its raft
  * state and term, all at once, each within {@link #ANSWER_TIMEOUT}. Which servers run and where
  * is looked up with docker by a second thread: a docker command slowed by the update it watches
- * delays that table, never a sample. A sample is only as new as its table (a server missing from
- * it is not asked): {@link #longestBlind()} counts both.
+ * delays that table, never a sample. An old table can only make a sample see fewer live voters
+ * (a server missing from it is not asked; one gone from it does not answer), never more; each
+ * sample says how old its table was.
  * <p>
  * A sample "has a leader" when some server says it is in state Leader. A leadership is a leader
  * and its raft term: the same server elected again (a new term) is a new leadership. Elections
@@ -84,13 +85,13 @@ final class ConsulLeaderWatch implements AutoCloseable {
 					+ ", live voters " + this.liveVoters + ", answered " + this.answered + "/" + this.running;
 		}
 
-		/** When the older of its two sources was taken: the answers, or docker's table of running servers. */
-		long seenAt() {
-			return this.at - this.tableAgeMillis;
+		/** Whether its table of running servers was over a second old: the timeline says so. */
+		boolean oldTable() {
+			return this.tableAgeMillis > 1000;
 		}
 	}
 
-	/** A stretch of time (epoch ms) in which the watch saw nothing new. */
+	/** A stretch of time (epoch ms) without a sample. */
 	record Blind(long from, long to) {
 		double seconds() {
 			return Timing.secondsBetween(this.from, this.to);
@@ -119,27 +120,16 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	private volatile Servers servers;
 
-	private volatile long started;
-
-	private volatile long closed;
+	private final long started = Timing.now();
 
 	private ConsulLeaderWatch(SwarmStack stack) {
 		this.stack = stack;
 	}
 
-	/** Starts watching once docker has listed the running servers (two docker commands). */
+	/** Starts watching; the first sample follows docker's first list of the running servers. */
 	static ConsulLeaderWatch start(SwarmStack stack) {
 		ConsulLeaderWatch watch = new ConsulLeaderWatch(stack);
-		try {
-			watch.listServers();
-		}
-		catch (RuntimeException ex) {
-			watch.close();
-			throw ex;
-		}
-		watch.started = Timing.now();
-		watch.poller.scheduleWithFixedDelay(watch::listServersQuietly, INTERVAL.toMillis(), INTERVAL.toMillis(),
-				TimeUnit.MILLISECONDS);
+		watch.poller.scheduleAtFixedRate(watch::listServersQuietly, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		watch.poller.scheduleAtFixedRate(watch::pollQuietly, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		return watch;
 	}
@@ -170,6 +160,9 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	private void poll() {
 		Servers running = this.servers;
+		if (running == null) {
+			return; // docker has not listed them yet
+		}
 		long at = Timing.now();
 		Map<String, CompletableFuture<JsonNode>> answers = new TreeMap<>();
 		running.addresses().forEach((container, address) -> answers.put(container, agentSelf(address)));
@@ -203,9 +196,6 @@ final class ConsulLeaderWatch implements AutoCloseable {
 				configuration = raft.path("latest_configuration").asString("");
 			}
 		}
-		if (this.closed != 0) {
-			return; // closed while the answers came: those cut off by the close say nothing
-		}
 		synchronized (this.samples) {
 			this.samples.add(new Sample(at, leader, leaderTerm, term, liveVoters(configuration, answered),
 					answered.size(), running.addresses().size(), at - running.at()));
@@ -214,14 +204,16 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	/** A server's /v1/agent/self, asked now; fails when it does not answer within {@link #ANSWER_TIMEOUT}. */
 	private CompletableFuture<JsonNode> agentSelf(String address) {
-		return this.client
-			.sendAsync(HttpRequest.newBuilder(URI.create("http://" + address + ":8500/v1/agent/self"))
-				.header("X-Consul-Token", this.token)
-				.timeout(ANSWER_TIMEOUT)
-				.build(), HttpResponse.BodyHandlers.ofString())
-			.thenApply((response) -> Json.read(response.body()))
+		CompletableFuture<HttpResponse<String>> sent = this.client.sendAsync(
+				HttpRequest.newBuilder(URI.create("http://" + address + ":8500/v1/agent/self"))
+					.header("X-Consul-Token", this.token)
+					.timeout(ANSWER_TIMEOUT)
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+		return sent.thenApply((response) -> Json.read(response.body()))
 			// The request's own timeout ends with the headers: a body that stalls would stall the poll.
-			.orTimeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			.orTimeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((self, failure) -> sent.cancel(true));
 	}
 
 	/** The voters of a raft configuration whose address is among those that answered. */
@@ -234,7 +226,7 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		return live;
 	}
 
-	/** When the watch began (epoch ms), after docker first listed the servers: the timeline's zero. */
+	/** When the watch began (epoch ms): the timeline's zero. */
 	long started() {
 		return this.started;
 	}
@@ -317,24 +309,30 @@ final class ConsulLeaderWatch implements AutoCloseable {
 	}
 
 	/**
-	 * The longest time the watch was blind: from its start to what its first sample saw, between
-	 * what two samples saw ({@link Sample#seenAt()}: a sample with an old table of running servers
-	 * saw no more than that table), and from the last to its end (or now). A stretch of the
-	 * samples is only as true as this is short.
+	 * The longest time from {@code from} to {@code to} (epoch ms) without a sample: from then to
+	 * the first sample, between two samples, from the last to then. A stretch of the samples is
+	 * only as true as this is short.
 	 */
-	Blind longestBlind() {
-		return longestBlind(this.started, samples(), (this.closed > 0) ? this.closed : Timing.now());
+	Blind longestBlind(long from, long to) {
+		return longestBlind(samples(), from, to);
 	}
 
-	static Blind longestBlind(long started, List<Sample> samples, long end) {
-		Blind longest = new Blind(started, started);
-		long previous = started;
+	static Blind longestBlind(List<Sample> samples, long from, long to) {
+		Blind longest = new Blind(from, from);
+		long previous = from;
 		for (Sample sample : samples) {
-			long seen = Math.max(previous, sample.seenAt());
-			longest = (seen - previous > longest.to() - longest.from()) ? new Blind(previous, seen) : longest;
-			previous = seen;
+			if (sample.at() > from && sample.at() < to) {
+				longest = (sample.at() - previous > longest.to() - longest.from()) ? new Blind(previous, sample.at())
+						: longest;
+				previous = sample.at();
+			}
 		}
-		return (end - previous > longest.to() - longest.from()) ? new Blind(previous, end) : longest;
+		return (to - previous > longest.to() - longest.from()) ? new Blind(previous, to) : longest;
+	}
+
+	/** The oldest table of running servers a sample used, in seconds: how slowly docker answered. */
+	double oldestServerTableSeconds() {
+		return samples().stream().mapToLong(Sample::tableAgeMillis).max().orElse(0) / 1000.0;
 	}
 
 	/**
@@ -345,15 +343,16 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		return timeline(samples(), this.started);
 	}
 
-	/** Also says when a sample's table of running servers was more than a second old. */
+	/** Also when a sample's table of running servers becomes over a second old, and when no longer. */
 	static List<String> timeline(List<Sample> samples, long since) {
 		List<String> lines = new ArrayList<>();
 		String previous = null;
 		for (Sample sample : samples) {
-			if (!sample.state().equals(previous)) {
-				previous = sample.state();
+			String state = sample.state() + sample.oldTable();
+			if (!state.equals(previous)) {
+				previous = state;
 				lines.add(String.format(Locale.ROOT, "+%.3f s: %s%s", Timing.secondsBetween(since, sample.at()),
-						sample.state(), (sample.tableAgeMillis() > 1000)
+						sample.state(), sample.oldTable()
 								? String.format(Locale.ROOT, " (servers listed %.1f s before)", sample.tableAgeMillis() / 1000.0)
 								: ""));
 			}
@@ -369,9 +368,6 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	@Override
 	public void close() {
-		if (this.closed == 0) {
-			this.closed = Timing.now();
-		}
 		this.poller.shutdownNow();
 		try {
 			// A poll under way ends within its answers' timeout; cutting them off would read as dead servers.

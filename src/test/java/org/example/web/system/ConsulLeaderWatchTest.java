@@ -70,21 +70,23 @@ class ConsulLeaderWatchTest {
 	}
 
 	@Test
-	void theWatchIsBlindBeforeItsFirstSampleBetweenSamplesAndAfterItsLast() {
-		assertThat(ConsulLeaderWatch.longestBlind(0, List.of(new Sample(300, "a", 2, 2, 3), new Sample(800, "a", 2, 2, 3)),
-				4000)).isEqualTo(new ConsulLeaderWatch.Blind(800, 4000));
-		assertThat(ConsulLeaderWatch.longestBlind(0, List.of(new Sample(300, "a", 2, 2, 3), new Sample(3300, "a", 2, 2, 3),
-				new Sample(3800, "a", 2, 2, 3)), 4000)).isEqualTo(new ConsulLeaderWatch.Blind(300, 3300));
-		assertThat(ConsulLeaderWatch.longestBlind(1000, List.of(), 9527).seconds()).isEqualTo(8.527);
+	void aStretchWithoutSampleIsCountedFromTheStartBetweenSamplesAndToTheEnd() {
+		List<Sample> samples = List.of(new Sample(300, "a", 2, 2, 3), new Sample(800, "a", 2, 2, 3),
+				new Sample(3300, "a", 2, 2, 3), new Sample(3800, "a", 2, 2, 3));
+		assertThat(ConsulLeaderWatch.longestBlind(samples, 0, 4000)).isEqualTo(new ConsulLeaderWatch.Blind(800, 3300));
+		assertThat(ConsulLeaderWatch.longestBlind(samples, 3400, 9000)).isEqualTo(new ConsulLeaderWatch.Blind(3800, 9000));
+		assertThat(ConsulLeaderWatch.longestBlind(samples, 900, 3200)).isEqualTo(new ConsulLeaderWatch.Blind(900, 3200));
+		assertThat(ConsulLeaderWatch.longestBlind(List.of(), 1000, 9527).seconds()).isEqualTo(8.527);
 	}
 
 	@Test
-	void samplesFromAnOldTableOfServersSeeNoMoreThanThatTable() {
-		// Polled every 500 ms, but docker listed the servers at 1000 and then not until 7600.
-		List<Sample> samples = List.of(new Sample(1200, "a", 2, 2, 3, 3, 3, 200),
-				new Sample(1700, "a", 2, 2, 3, 3, 3, 700), new Sample(5200, "a", 2, 2, 3, 3, 3, 4200),
-				new Sample(7700, "a", 2, 2, 3, 3, 3, 100), new Sample(8200, "a", 2, 2, 3, 3, 3, 600));
-		assertThat(ConsulLeaderWatch.longestBlind(1100, samples, 8300)).isEqualTo(new ConsulLeaderWatch.Blind(1100, 7600));
+	void theTimelineSaysWhenTheTableOfServersBecameOldAndWhenNoLonger() {
+		List<Sample> samples = List.of(new Sample(0, "a", 2, 2, 3, 3, 3, 100), new Sample(500, "a", 2, 2, 3, 3, 3, 1100),
+				new Sample(1000, "a", 2, 2, 3, 3, 3, 1600), new Sample(1500, "a", 2, 2, 3, 3, 3, 200));
+		assertThat(ConsulLeaderWatch.timeline(samples, 0)).containsExactly(
+				"+0.000 s: leader a@2, term 2, live voters 3, answered 3/3",
+				"+0.500 s: leader a@2, term 2, live voters 3, answered 3/3 (servers listed 1.1 s before)",
+				"+1.500 s: leader a@2, term 2, live voters 3, answered 3/3");
 	}
 
 }
