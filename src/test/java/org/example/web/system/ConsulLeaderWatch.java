@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -239,18 +240,7 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	/** The longest stretch, in seconds, of consecutive samples without a leader. */
 	double longestSecondsWithoutLeader() {
-		double longest = 0;
-		Long since = null;
-		for (Sample sample : samples()) {
-			if (!sample.hasLeader()) {
-				since = (since == null) ? sample.at() : since;
-				longest = Math.max(longest, (sample.at() - since) / 1000.0 + INTERVAL.toMillis() / 1000.0);
-			}
-			else {
-				since = null;
-			}
-		}
-		return longest;
+		return longestSeconds(samples(), (sample) -> !sample.hasLeader());
 	}
 
 	/** The fewest live voters of any sample (the restarted server's slot empty: one fewer than the servers). */
@@ -264,10 +254,15 @@ final class ConsulLeaderWatch implements AutoCloseable {
 	}
 
 	static double longestSecondsWithFewerLiveVotersThan(List<Sample> samples, int voters) {
+		return longestSeconds(samples, (sample) -> sample.liveVoters() < voters);
+	}
+
+	/** The longest stretch, in seconds, of consecutive samples that match (each counts {@link #INTERVAL}). */
+	static double longestSeconds(List<Sample> samples, Predicate<Sample> matches) {
 		double longest = 0;
 		Long since = null;
 		for (Sample sample : samples) {
-			if (sample.liveVoters() < voters) {
+			if (matches.test(sample)) {
 				since = (since == null) ? sample.at() : since;
 				longest = Math.max(longest, (sample.at() - since) / 1000.0 + INTERVAL.toMillis() / 1000.0);
 			}
