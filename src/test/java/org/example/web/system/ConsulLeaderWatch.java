@@ -28,10 +28,10 @@ import tools.jackson.databind.JsonNode;
  * Watches the Consul servers' raft state every {@link #INTERVAL}: each running server is asked
  * directly (its docker_gwbridge address, /v1/agent/self with the management token) for its raft
  * state and term, all at once, each within {@link #ANSWER_TIMEOUT}. Which servers run and where
- * is looked up with docker by a second thread: a docker command slowed by the update it watches
- * delays that table, never a sample. An old table can only make a sample see fewer live voters
- * (a server missing from it is not asked; one gone from it does not answer), never more; each
- * sample says how old its table was.
+ * is looked up with docker by a second thread every {@link #SERVER_LIST_INTERVAL}: a docker
+ * command slowed by the update it watches delays that table, never a sample. An old table can only
+ * make a sample see fewer live voters (a server missing from it is not asked; one gone from it does
+ * not answer), never more; each sample says how old its table was.
  * <p>
  * A sample "has a leader" when some server says it is in state Leader. A leadership is a leader
  * and its raft term: the same server elected again (a new term) is a new leadership. Elections
@@ -58,6 +58,16 @@ final class ConsulLeaderWatch implements AutoCloseable {
 
 	static final int TIMELINE_HEAD = 30;
 
+	/**
+	 * How often docker lists the running servers: two docker processes each time, so less often
+	 * than the samples (the machine is busy with the update watched); a restarted server answers
+	 * only tens of seconds after its container starts, and a first leader is seen within this.
+	 */
+	static final Duration SERVER_LIST_INTERVAL = Duration.ofSeconds(1);
+
+	/** A sample whose table of running servers is older than this says so in the timeline: docker was slow. */
+	static final Duration OLD_TABLE = SERVER_LIST_INTERVAL.multipliedBy(2);
+
 	/** The servers' raft port (consul/server.hcl keeps Consul's default): raft's configuration lists ADDRESS:8300. */
 	static final int RAFT_PORT = 8300;
 
@@ -72,10 +82,6 @@ final class ConsulLeaderWatch implements AutoCloseable {
 	record Sample(long at, String leader, long leaderTerm, long term, int liveVoters, int answered, int running,
 			long tableAgeMillis) {
 
-		Sample(long at, String leader, long leaderTerm, long term, int liveVoters) {
-			this(at, leader, leaderTerm, term, liveVoters, 0, 0, 0);
-		}
-
 		boolean hasLeader() {
 			return !this.leader.isEmpty();
 		}
@@ -86,14 +92,14 @@ final class ConsulLeaderWatch implements AutoCloseable {
 					+ ", live voters " + this.liveVoters + ", answered " + this.answered + "/" + this.running;
 		}
 
-		/** Whether its table of running servers was over a second old: the timeline says so. */
+		/** Whether its table of running servers was older than {@link #OLD_TABLE}: the timeline says so. */
 		boolean oldTable() {
-			return this.tableAgeMillis > 1000;
+			return this.tableAgeMillis > OLD_TABLE.toMillis();
 		}
 	}
 
 	/** A stretch of time (epoch ms) without a sample. */
-	record Blind(long from, long to) {
+	record StretchWithoutSample(long from, long to) {
 		double seconds() {
 			return Timing.secondsBetween(this.from, this.to);
 		}
@@ -130,7 +136,8 @@ final class ConsulLeaderWatch implements AutoCloseable {
 	/** Starts watching; the first sample follows docker's first list of the running servers. */
 	static ConsulLeaderWatch start(SwarmStack stack) {
 		ConsulLeaderWatch watch = new ConsulLeaderWatch(stack);
-		watch.poller.scheduleAtFixedRate(watch::listServersQuietly, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+		watch.poller.scheduleAtFixedRate(watch::listServersQuietly, 0, SERVER_LIST_INTERVAL.toMillis(),
+				TimeUnit.MILLISECONDS);
 		watch.poller.scheduleAtFixedRate(watch::pollQuietly, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 		return watch;
 	}
@@ -149,7 +156,7 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		}
 	}
 
-	/** A failed poll is no sample (the blind stretch shows it): an exception would end the polling. */
+	/** A failed poll is no sample (the stretch without a sample shows it): an exception would end the polling. */
 	private void pollQuietly() {
 		try {
 			poll();
@@ -308,21 +315,21 @@ final class ConsulLeaderWatch implements AutoCloseable {
 	 * the first sample, between two samples, from the last to then. A stretch of the samples is
 	 * only as true as this is short.
 	 */
-	Blind longestBlind(long from, long to) {
-		return longestBlind(samples(), from, to);
+	StretchWithoutSample longestStretchWithoutSample(long from, long to) {
+		return longestStretchWithoutSample(samples(), from, to);
 	}
 
-	static Blind longestBlind(List<Sample> samples, long from, long to) {
-		Blind longest = new Blind(from, from);
+	static StretchWithoutSample longestStretchWithoutSample(List<Sample> samples, long from, long to) {
+		StretchWithoutSample longest = new StretchWithoutSample(from, from);
 		long previous = from;
 		for (Sample sample : samples) {
 			if (sample.at() > from && sample.at() < to) {
-				longest = (sample.at() - previous > longest.to() - longest.from()) ? new Blind(previous, sample.at())
+				longest = (sample.at() - previous > longest.to() - longest.from()) ? new StretchWithoutSample(previous, sample.at())
 						: longest;
 				previous = sample.at();
 			}
 		}
-		return (to - previous > longest.to() - longest.from()) ? new Blind(previous, to) : longest;
+		return (to - previous > longest.to() - longest.from()) ? new StretchWithoutSample(previous, to) : longest;
 	}
 
 	/** The oldest table of running servers a sample used, in seconds: how slowly docker answered. */
@@ -338,7 +345,7 @@ final class ConsulLeaderWatch implements AutoCloseable {
 		return timeline(samples(), this.started);
 	}
 
-	/** Also when a sample's table of running servers becomes over a second old, and when no longer. */
+	/** Also when a sample's table of running servers becomes older than {@link #OLD_TABLE}, and when no longer. */
 	static List<String> timeline(List<Sample> samples, long since) {
 		List<String> lines = new ArrayList<>();
 		String previous = null;

@@ -78,8 +78,8 @@ class ConsulMaintenanceSystemIT {
 			scenario.figure("raftTermRise", watch.termRise());
 			scenario.figure("leadersInOrder", leaderships);
 			scenario.figure("leaderPollInterval", ConsulLeaderWatch.INTERVAL.toMillis() + " ms");
-			ConsulLeaderWatch.Blind blind = watch.longestBlind(start, end);
-			scenario.figure("longestSecondsWithoutSample", blind.seconds());
+			ConsulLeaderWatch.StretchWithoutSample withoutSample = watch.longestStretchWithoutSample(start, end);
+			scenario.figure("longestSecondsWithoutSample", withoutSample.seconds());
 			scenario.figure("oldestServerTableSeconds", watch.oldestServerTableSeconds());
 			List<String> timeline = watch.timeline();
 			scenario.figure("timeline", timeline);
@@ -87,8 +87,8 @@ class ConsulMaintenanceSystemIT {
 			Report.write("consul rolling restart", load, scenario.figures());
 			load.assertNoneFailed();
 			String seen = String.join("\n", timeline);
-			assertThat(blind.seconds())
-				.as("longest time of the rolling restart without a sample, s (%s); seen:%n%s", blind.between(watch.started()),
+			assertThat(withoutSample.seconds())
+				.as("longest time of the rolling restart without a sample, s (%s); seen:%n%s", withoutSample.between(watch.started()),
 						seen)
 				.isLessThanOrEqualTo(MAX_SECONDS_WITHOUT_SAMPLE);
 			assertThat(watch.longestSecondsWithoutLeader()).as("longest stretch without a leader, s; seen:%n%s", seen)
