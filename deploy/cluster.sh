@@ -3,7 +3,8 @@
 #
 #   up       bridge swc-br0 + 3 nodes (network namespaces, each its own dockerd; see
 #            deploy/cluster-node.sh), all three swarm managers; the images loaded into each node;
-#            deploy/docker-stack.yml (2 HAProxy tasks) and deploy/docker-stack.vip.yml (keepalived,
+#            deploy/docker-stack.yml with docker-stack.multi-node.yml (2 HAProxy tasks that bind
+#            their ports, no listener keeper) and deploy/docker-stack.vip.yml (keepalived,
 #            VIP $CLUSTER_VIP) deployed; waits until it serves through the VIP
 #   down     removes all of it (engines, namespaces, bridge, data)
 #   status   nodes, services, where each task runs, who holds the VIP, what each node costs
@@ -104,7 +105,7 @@ deploy_stacks() {
   VRRP_PEERS=$(docker node ls -q | xargs docker node inspect -f '{{.Status.Addr}}' | sort | xargs)
   "$REPO_ROOT/deploy/secrets.sh"
   log "deploying stack '$STACK' ($replicas web, 2 HAProxy) and '$VIP_STACK' (VIP $CLUSTER_VIP, peers $VRRP_PEERS)"
-  deploy_stack "$STACK_FILE" "$STACK"
+  deploy_stack "$STACK_FILE" "$STACK" "$MULTI_NODE_STACK_FILE"
   deploy_stack "$VIP_STACK_FILE" "$VIP_STACK"
   bootstrap_consul "$timeout"
   unset DOCKER_HOST

@@ -11,7 +11,8 @@
 #   static         the same HAProxy with the instances as fixed servers (no DNS)
 #   proxied-reference  the same HAProxy in front of as many plain Boot references (fixed servers):
 #                  what this machine gives a balancer in front of that many JVMs
-#   ours           the stack's HAProxy over Consul SRV, at its docker_gwbridge address
+#   ours           the stack's HAProxy over Consul SRV, at the docker_gwbridge address of the socket
+#                  it serves (the listener keeper's container: the same path without a proxy)
 #   ours-loopback  the same at 127.0.0.1:8080, the address users are given (docker-proxy or DNAT)
 # Then: the idle stack's CPU (60 s of /proc/stat), scale-out/in trials (start-up, convergence),
 # memory after the load, image size. Traffic goes to 127.0.0.1 and the project's containers only.
@@ -94,7 +95,7 @@ start_cases() {
   URL[ceiling]=$(gwbridge_url bench-ceiling 8080)
   URL[static]=$(gwbridge_url bench-static 8080)
   URL[proxied-reference]=$(gwbridge_url bench-proxied-reference 8080)
-  URL[ours]=$(gwbridge_url "$(container_of haproxy)" 8080)
+  URL[ours]=$(gwbridge_url "$(container_of listeners)" 8080)
   URL[ours-loopback]=$PUBLIC_URL/status
   local case
   for ref in "${REFERENCES[@]}"; do

@@ -6,6 +6,7 @@
 #   jre.sh         local/jre:25           the service's base: jlink'd Java 25 + the Consul agent
 #   consul.sh      local/consul:1.8.7     the Consul servers (and the Testcontainers tests)
 #   haproxy.sh     local/haproxy:3.0      HAProxy 3.0 + a Consul agent (DNS)
+#   listeners.sh   local/listeners:1      the listener keeper: HAProxy's public sockets outlive HAProxy
 #   prometheus.sh  local/prometheus:2.53  Prometheus + promtool + a Consul agent (discovery)
 #   logs.sh        local/rsyslog:8        the request log collector (rsyslog)
 #   alertmanager.sh  local/alertmanager:0.28  Alertmanager + amtool (alert routing, webhook)
@@ -14,7 +15,7 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 source "$REPO_ROOT/deploy/images/lib.sh"
 
-IMAGES=(jre consul haproxy prometheus logs alertmanager)
+IMAGES=(jre consul haproxy listeners prometheus logs alertmanager)
 # Built only when named (deploy/cluster.sh does): not needed on a single node.
 ON_REQUEST=(keepalived)
 for name in "${IMAGES[@]}" "${ON_REQUEST[@]}"; do source "$REPO_ROOT/deploy/images/$name.sh"; done

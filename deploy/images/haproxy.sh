@@ -14,7 +14,8 @@ build_haproxy() {
   local uid; uid=$(chroot "$dir" id -u haproxy)
   # The stack gives this uid its secrets (deploy/docker-stack.yml: uid "100").
   [[ $uid == 100 ]] || die "the haproxy user has uid $uid, deploy/docker-stack.yml expects 100"
-  install -d -o "$uid" -g "$uid" "$dir/run/haproxy" "$dir/var/lib/haproxy"
+  # /run/listeners: the listener keeper's volume (deploy/images/listeners.sh, same uid).
+  install -d -o "$uid" -g "$uid" "$dir/run/haproxy" "$dir/var/lib/haproxy" "$dir/run/listeners"
   import_rootfs "$dir" "$HAPROXY_IMAGE" \
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     "USER $uid" \

@@ -19,6 +19,8 @@ CLUSTER_RUN=/run/swc-cluster
 CLUSTER_CGROUPS=(memory cpuacct pids freezer)
 VIP_STACK=${STACK}-vip
 VIP_STACK_FILE=$REPO_ROOT/deploy/docker-stack.vip.yml
+# What changes in the stack on several nodes: two balancers that bind their ports themselves.
+MULTI_NODE_STACK_FILE=$REPO_ROOT/deploy/docker-stack.multi-node.yml
 
 # Every image the two stack files run (`image:` lines, ${VAR:-default} expanded), loaded into each
 # node (no registry): the stack files are the one list.

@@ -82,9 +82,23 @@ haproxy_servers_up() {
   haproxy_servers | awk '$2 == "UP"' | wc -l
 }
 
-# deploy_stack FILE NAME: deploys a stack file; its configs and secrets named by content hashes.
+# A single-node stack deployed before the listener keeper: its HAProxy publishes the public ports
+# itself, and the keeper (service listeners) could not publish them while it runs. It goes first,
+# once: the ports are closed until the new HAProxy serves on the keeper's sockets.
+release_balancer_ports() {
+  local haproxy=${1}_haproxy
+  [[ -n $(docker service inspect -f '{{range .Spec.EndpointSpec.Ports}}{{.PublishedPort}}{{end}}' "$haproxy" 2>/dev/null) ]] \
+    || return 0
+  log "service $haproxy publishes the public ports itself (deployed before the listener keeper): removing it first"
+  docker service rm "$haproxy" >/dev/null
+  wait_for 60 "the old HAProxy's containers to go" \
+    bash -c "[[ -z \$(docker ps -q --filter label=com.docker.swarm.service.name=$haproxy) ]]"
+}
+
+# deploy_stack FILE NAME [OVERLAY]: deploys a stack file (and an overlay that changes some of its
+# services: docker-stack.multi-node.yml); its configs and secrets named by content hashes.
 deploy_stack() {
-  local file=$1 name=$2
+  local file=$1 name=$2 overlay=${3:-}
   if ! docker stack ls --format '{{.Name}}' | grep -qx "$name"; then
     wait_for 60 "the network of a previous '$name' stack to go" \
       bash -c "! docker network inspect '${name}_backend' >/dev/null 2>&1"
@@ -99,8 +113,9 @@ deploy_stack() {
   # under the same tag (web:latest) rolls out on redeploy (--resolve-image never compares tags only).
   WEB_IMAGE_ID=$(docker image inspect -f '{{.Id}}' "${WEB_IMAGE:-web:latest}" 2>/dev/null || true)
   export WEB_IMAGE_ID
-  docker stack deploy --detach=true --resolve-image never --prune -c "$file" "$name" >/dev/null \
-    || die "docker stack deploy of $file failed"
+  [[ -n $overlay ]] || release_balancer_ports "$name"
+  docker stack deploy --detach=true --resolve-image never --prune -c "$file" ${overlay:+-c "$overlay"} "$name" \
+    >/dev/null || die "docker stack deploy of $file${overlay:+ with $overlay} failed"
 }
 
 # Configs and secrets are immutable: every changed file deploys a new one (deploy_stack), and the

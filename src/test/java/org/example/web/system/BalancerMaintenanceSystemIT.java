@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.example.web.support.Http;
@@ -21,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  * The balancer survives its own maintenance on one node: a configuration change (published to
  * Consul KV by deploy/haproxy-config.sh) and a new operators' password
  * (deploy/rotate-operator-password.sh) reload HAProxy in place under load with no request failed,
- * and a configuration HAProxy refuses is never published.
+ * a configuration HAProxy refuses is never published, and a new HAProxy task (an upgrade: `docker
+ * service update --force`) takes over on the listener keeper's sockets with no request failed.
  */
 @SystemTest
 class BalancerMaintenanceSystemIT {
@@ -119,6 +121,30 @@ class BalancerMaintenanceSystemIT {
 		assertThat(Credentials.operatorAuthorization()).as("a new password").isNotEqualTo(oldAuthorization);
 		assertThat(stats(Credentials.operatorAuthorization())).as("the new password").isEqualTo(200);
 		assertThat(stats(oldAuthorization)).as("the old password").isEqualTo(401);
+	}
+
+	@Test
+	@Order(4)
+	void aNewHaproxyTaskTakesOverWithoutFailingARequest(SwarmStack stack) {
+		String haproxyBefore = stack.containers(SwarmStack.HAPROXY).getFirst();
+		List<String> keeperBefore = stack.containers(SwarmStack.LISTENERS);
+		try (Scenario scenario = Scenario.underLoad(Duration.ofMinutes(5))) {
+			scenario.hold(Duration.ofSeconds(5));
+			long updatedAt = Timing.now();
+			Shell.run(Duration.ofMinutes(4), "docker", "service", "update", "--force", "--detach=false", "--quiet",
+					SwarmStack.HAPROXY);
+			scenario.figure("secondsOfTheUpdate", Timing.secondsSince(updatedAt));
+			LoadSummary load = scenario.finishAfter(Duration.ofSeconds(5));
+			Report.write("HAProxy task replaced under load (start-first on the listener keeper's sockets)", load,
+					scenario.figures());
+			load.assertNoneFailed();
+		}
+		List<String> haproxyAfter = stack.containers(SwarmStack.HAPROXY);
+		assertThat(haproxyAfter).as("one new HAProxy task serves").hasSize(1).doesNotContain(haproxyBefore);
+		assertThat(stack.containers(SwarmStack.LISTENERS)).as("the same listener keeper").isEqualTo(keeperBefore);
+		assertThat(Shell.tryRun(Duration.ofSeconds(10), "docker", "exec", haproxyAfter.getFirst(), "haproxy-run", "--healthy")
+			.exitCode()).as("the new HAProxy holds the keeper's sockets").isZero();
+		assertThat(stack.haproxyServersUp()).isEqualTo(SwarmStack.REPLICAS);
 	}
 
 	private static int stats(String authorization) {

@@ -49,6 +49,9 @@ final class SwarmStack implements AutoCloseable {
 
 	static final String HAPROXY = NAME + "_haproxy";
 
+	/** The listener keeper: holds HAProxy's public sockets, so that a new HAProxy task takes over (haproxy/listener-keeper). */
+	static final String LISTENERS = NAME + "_listeners";
+
 	/** The request log collector: HAProxy's line for every request (logs/rsyslog.conf). */
 	static final String LOGS = NAME + "_logs";
 
