@@ -104,7 +104,8 @@ The cases: **reference** the plain Boot app (bench/plain-boot: same base image a
 controller, nothing else; like the service, it keeps a connection open for any number of requests); **direct** one instance of the service; **ceiling** HAProxy with the
 stack's configuration answering by itself; **static** the same HAProxy with the three instances as
 fixed servers; **proxied-reference** the same HAProxy in front of as many plain Boot references
-(fixed servers, health-checked on /status); **ours** the stack's HAProxy over Consul SRV at its docker_gwbridge address;
+(fixed servers, health-checked on /status); **ours** the stack's HAProxy over Consul SRV at the docker_gwbridge address of
+its listening socket (the listener keeper's container, which holds it; HAProxy accepts);
 **ours-loopback** the same at 127.0.0.1:8080, the address users are given. Between them sits
 Docker's userland proxy (docker-proxy), which is **$(q '.run.dockerUserlandProxy // .userlandProxy // "unknown"')** on this engine: with it on,
 every connection to a published port from the host itself is copied through that process; from
