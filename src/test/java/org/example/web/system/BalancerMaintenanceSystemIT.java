@@ -139,8 +139,12 @@ class BalancerMaintenanceSystemIT {
 					scenario.figures());
 			load.assertNoneFailed();
 		}
+		// The update ends when the new task is healthy; the old one then finishes what it holds
+		// (within its stop grace period, 30 s).
+		await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1))
+			.until(() -> stack.containers(SwarmStack.HAPROXY).size() == 1);
 		List<String> haproxyAfter = stack.containers(SwarmStack.HAPROXY);
-		assertThat(haproxyAfter).as("one new HAProxy task serves").hasSize(1).doesNotContain(haproxyBefore);
+		assertThat(haproxyAfter).as("one new HAProxy task serves").doesNotContain(haproxyBefore);
 		assertThat(stack.containers(SwarmStack.LISTENERS)).as("the same listener keeper").isEqualTo(keeperBefore);
 		assertThat(Shell.tryRun(Duration.ofSeconds(10), "docker", "exec", haproxyAfter.getFirst(), "haproxy-run", "--healthy")
 			.exitCode()).as("the new HAProxy holds the keeper's sockets").isZero();
