@@ -22,7 +22,8 @@ VIP_STACK_FILE=$REPO_ROOT/deploy/docker-stack.vip.yml
 # What changes in the stack on several nodes: two balancers that bind their ports themselves.
 MULTI_NODE_STACK_FILE=$REPO_ROOT/deploy/docker-stack.multi-node.yml
 
-# Every image the two stack files run (`image:` lines, ${VAR:-default} expanded), loaded into each
+# Every image the two stack files run (`image:` lines, ${VAR:-default} expanded; the multi-node
+# overlay names none), loaded into each
 # node (no registry): the stack files are the one list.
 stack_images() {
   local ref var

@@ -40,6 +40,13 @@ class BalancerMaintenanceSystemIT {
 	 */
 	static final Duration RELOAD_WITHIN = Duration.ofSeconds(10);
 
+	/**
+	 * From a killed listener keeper to both public ports answering again: swarm's restart delay (1 s)
+	 * and the keeper's start, haproxy-run's next look at the keeper's sockets (its loop waits up to
+	 * 5 s on Consul) and HAProxy's start. About 5 s measured by hand.
+	 */
+	static final Duration KEEPER_RESTART_SERVED_WITHIN = Duration.ofSeconds(30);
+
 	/** haproxy-run logs this when it reloads HAProxy (haproxy/haproxy-run, reload()). */
 	private static final String RELOADED = "reloading HAProxy (configuration changed in Consul KV";
 
@@ -149,6 +156,27 @@ class BalancerMaintenanceSystemIT {
 		assertThat(Shell.tryRun(Duration.ofSeconds(10), "docker", "exec", haproxyAfter.getFirst(), "haproxy-run", "--healthy")
 			.exitCode()).as("the new HAProxy holds the keeper's sockets").isZero();
 		assertThat(stack.haproxyServersUp()).isEqualTo(SwarmStack.REPLICAS);
+	}
+
+	/**
+	 * The keeper's own loss is not without failures (its ports close until swarm starts it again,
+	 * and the connections in its namespace go): what must hold is that the same HAProxy task
+	 * serves again, on the new keeper's sockets, by itself.
+	 */
+	@Test
+	@Order(5)
+	void aRestartedListenerKeeperIsServedAgainByTheSameHaproxyTask(SwarmStack stack) {
+		String haproxy = stack.containers(SwarmStack.HAPROXY).getFirst();
+		String keeper = stack.containers(SwarmStack.LISTENERS).getFirst();
+		long killedAt = Timing.now();
+		Shell.run("docker", "kill", keeper);
+		await().atMost(KEEPER_RESTART_SERVED_WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+			.until(() -> !stack.containers(SwarmStack.LISTENERS).contains(keeper) && Http.status(Endpoints.STATUS) == 200
+					&& Http.status(Endpoints.OPERATOR + "/stats") == 401);
+		Report.write("listener keeper killed", Map.of("secondsUntilServedAgain", Timing.secondsSince(killedAt)));
+		assertThat(stack.containers(SwarmStack.HAPROXY)).as("the same HAProxy task serves").containsExactly(haproxy);
+		assertThat(Shell.tryRun(Duration.ofSeconds(10), "docker", "exec", haproxy, "haproxy-run", "--healthy").exitCode())
+			.as("HAProxy holds the new keeper's sockets").isZero();
 	}
 
 	private static int stats(String authorization) {
