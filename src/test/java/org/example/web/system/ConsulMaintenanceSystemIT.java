@@ -3,7 +3,9 @@ package org.example.web.system;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.example.web.support.Shell;
 import org.example.web.support.Timing;
 import org.junit.jupiter.api.MethodOrderer;
@@ -123,8 +125,17 @@ class ConsulMaintenanceSystemIT {
 						.map((s) -> (s.at() - start) / 1000.0).orElse(-1.0));
 				}
 				// Every instance is back in Consul (the agents found the servers again).
-				await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-					.until(() -> stack.passingInConsulCatalog() == SwarmStack.REPLICAS);
+				try {
+					await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+						.until(() -> stack.passingInConsulCatalog() == SwarmStack.REPLICAS);
+				}
+				catch (ConditionTimeoutException ex) {
+					throw new AssertionError(String.format(
+							"full restart %d: not every instance passing in Consul's catalog 2 min after a leader and all voters;"
+									+ " catalog: %s; members: %s; web containers: %s",
+							i, quietly(stack::catalogHealth), quietly(stack::consulMembers), quietly(stack::webContainers)),
+							ex);
+				}
 			}
 			scenario.figure("restarts", FULL_RESTARTS);
 			scenario.figure("secondsToFirstLeader", firstLeader);
@@ -135,6 +146,16 @@ class ConsulMaintenanceSystemIT {
 			load.assertNoneFailed();
 			assertThat(seconds).as("seconds to a leader and all voters, each restart")
 				.allSatisfy((s) -> assertThat(s).isLessThanOrEqualTo(FULL_RESTART_BOUND.toSeconds()));
+		}
+	}
+
+	/** What a failure's message shows of the stack: the value, or why it could not be read. */
+	private static String quietly(Supplier<?> what) {
+		try {
+			return String.valueOf(what.get());
+		}
+		catch (RuntimeException ex) {
+			return "(not read: " + ex.getMessage() + ")";
 		}
 	}
 

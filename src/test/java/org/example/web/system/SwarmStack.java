@@ -436,6 +436,17 @@ final class SwarmStack implements AutoCloseable {
 		return Json.read(consul("watch", "-type=service", "-service=web", "-passingonly=true")).size();
 	}
 
+	/** Each instance of service web in Consul's catalog as "node: status of each check" (a failure's message). */
+	List<String> catalogHealth() {
+		return Json.read(consul("watch", "-type=service", "-service=web"))
+			.valueStream()
+			.map((entry) -> entry.path("Node").path("Node").asString() + ": " + entry.path("Checks")
+				.valueStream()
+				.map((check) -> check.path("CheckID").asString() + " " + check.path("Status").asString())
+				.toList())
+			.toList();
+	}
+
 	/** The instances of service web in Consul's catalog, passing or not, as "address:port". */
 	List<String> catalogInstances() {
 		return Json.read(consul("watch", "-type=service", "-service=web"))
