@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.example.web.support.Json;
 import org.example.web.support.Project;
@@ -436,10 +437,14 @@ final class SwarmStack implements AutoCloseable {
 		return Json.read(consul("watch", "-type=service", "-service=web", "-passingonly=true")).size();
 	}
 
+	/** The entries of service web in Consul's catalog, passing or not (node, service, checks). */
+	private Stream<JsonNode> catalogEntries() {
+		return Json.read(consul("watch", "-type=service", "-service=web")).valueStream();
+	}
+
 	/** Each instance of service web in Consul's catalog as "node: status of each check" (a failure's message). */
 	List<String> catalogHealth() {
-		return Json.read(consul("watch", "-type=service", "-service=web"))
-			.valueStream()
+		return catalogEntries()
 			.map((entry) -> entry.path("Node").path("Node").asString() + ": " + entry.path("Checks")
 				.valueStream()
 				.map((check) -> check.path("CheckID").asString() + " " + check.path("Status").asString())
@@ -449,8 +454,7 @@ final class SwarmStack implements AutoCloseable {
 
 	/** The instances of service web in Consul's catalog, passing or not, as "address:port". */
 	List<String> catalogInstances() {
-		return Json.read(consul("watch", "-type=service", "-service=web"))
-			.valueStream()
+		return catalogEntries()
 			.map((entry) -> {
 				String address = entry.path("Service").path("Address").asString("");
 				return (address.isEmpty() ? entry.path("Node").path("Address").asString() : address) + ":"
